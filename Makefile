@@ -1,0 +1,28 @@
+# Two commands a newcomer needs: `make run` and `make test`. Both install and build first.
+SHELL := /bin/bash
+NPM_STAMP := node_modules/.omen-installed
+
+.PHONY: install build test bench run clean
+
+install: $(NPM_STAMP)
+
+# npm ci only when node_modules is missing or older than the manifest or lock file.
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+build: install
+	npx tsc -p tsconfig.json
+
+test: build
+	node spec/run.mjs
+
+bench: build
+	$(MAKE) -C bench/compare install
+	node --expose-gc dist/bench/run.js
+
+run: build
+	node dist/lib/cli.js serve --demo
+
+clean:
+	rm -rf dist coverage
