@@ -1,0 +1,62 @@
+// Maximum and average of values recorded over a sliding window, e.g. spark_stream_max_processed_event_age.
+// record(): one clock read, one compare, three slot updates; no allocation. max(), average(): O(slots).
+// Always: both read 0 when the window holds no value (not NaN, not -Infinity), so idle dashboards stay quiet.
+import type { WindowOptions } from './options.js';
+import type { Clock } from '../clock.js';
+import { resolveWindow } from './options.js';
+import { SlotRing } from './ring.js';
+
+const COUNT = 0;
+const SUM = 1;
+const MAX = 2;
+
+/**
+ * Per slot: how many values, their sum and their maximum. The window is the current slot and the
+ * `slots - 1` before it, as for RateWindow; a value leaves the window whole when its slot expires.
+ *
+ * NaN is dropped on record, since one NaN would otherwise make the average NaN for a whole window.
+ * Sums are plain Float64 additions within a slot; slots are zeroed when reused, so error never accumulates
+ * beyond one window's worth of additions.
+ */
+export class MaxAvgWindow {
+  readonly #clock: Clock;
+  readonly #ring: SlotRing;
+  readonly #data: Float64Array;
+
+  constructor(options?: WindowOptions) {
+    const { clock, slotMs, slots } = resolveWindow(options);
+    this.#clock = clock;
+    this.#ring = new SlotRing(slotMs, slots, [0, 0, -Infinity], clock.now());
+    this.#data = this.#ring.data;
+  }
+
+  /** Records one value now (e.g. an age in seconds). O(1), no allocation. */
+  record(value: number): void {
+    if (value !== value) return;
+    const b = this.#ring.at(this.#clock.now()) + 1;
+    const data = this.#data;
+    data[b + COUNT]!++;
+    data[b + SUM]! += value;
+    if (value > data[b + MAX]!) data[b + MAX] = value;
+  }
+
+  /** Largest value recorded in the window; 0 when it holds none. O(slots). */
+  max(): number {
+    const ring = this.#ring;
+    ring.advance(this.#clock.now());
+    return ring.sum(COUNT) === 0 ? 0 : ring.max(MAX);
+  }
+
+  /** Sum / count of the values recorded in the window; 0 when it holds none. O(slots). */
+  average(): number {
+    const ring = this.#ring;
+    ring.advance(this.#clock.now());
+    const count = ring.sum(COUNT);
+    return count === 0 ? 0 : ring.sum(SUM) / count;
+  }
+
+  /** Forgets every value and starts a fresh window now. O(slots). */
+  reset(): void {
+    this.#ring.reset(this.#clock.now());
+  }
+}
