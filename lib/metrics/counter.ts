@@ -1,0 +1,87 @@
+// Counter: a monotonically increasing total, written `<name>_total` plus `<name>_created` (OpenMetrics).
+// inc() on a bound child: one comparison, one add, one flag store; no allocation.
+// A negative, NaN or infinite increment is refused (reported, not thrown) and the total is unchanged.
+import type { ByteWriter } from '../exposition/byte-writer.js';
+import type { ExpositionFormat } from '../exposition/formats.js';
+import type { FamilyOptions } from './family.js';
+import { Child, Family } from './family.js';
+import { MetricError, quote } from './errors.js';
+
+export class CounterChild extends Child {
+  value = 0;
+  /** Unix seconds when this series started counting (creation or reset). */
+  created: number;
+
+  constructor(
+    readonly family: Counter,
+    labelValues: readonly string[],
+    createdSeconds: number,
+  ) {
+    super(labelValues);
+    this.created = createdSeconds;
+  }
+
+  /** Adds `amount` (default 1). Cost: a few ns; refuses amounts that are negative or not finite. */
+  inc(amount = 1): void {
+    if (amount >= 0 && amount !== Infinity) {
+      this.value += amount;
+      this.family.dirty = true;
+    } else {
+      this.family.refuseIncrement(amount);
+    }
+  }
+}
+
+export class Counter extends Family<CounterChild> {
+  readonly type = 'counter';
+  #createdName: Buffer;
+
+  /** `name` may end in `_total`; the family name is the name without it (OpenMetrics "Counter"). */
+  constructor(options: FamilyOptions) {
+    super(options, familyName(options.name), '_total');
+    this.#createdName = Buffer.from(`${this.name}_created`);
+    this.init();
+  }
+
+  inc(amount = 1): void {
+    this.single.inc(amount);
+  }
+
+  /** The unlabelled total. */
+  get value(): number {
+    return this.single.value;
+  }
+
+  sampleNames(): string[] {
+    return [`${this.name}_total`, `${this.name}_created`];
+  }
+
+  /** @internal */
+  refuseIncrement(amount: number): void {
+    const rule = amount < 0 ? 'counters only go up; use a gauge for values that can fall' : 'increments must be finite numbers';
+    this.reject(new MetricError(amount < 0 ? 'negative-increment' : 'non-finite-value', `${this.name}: cannot increment by ${quote(amount)}: ${rule}`, this.name));
+  }
+
+  protected createChild(labelValues: readonly string[]): CounterChild {
+    return new CounterChild(this, labelValues, this.clock.wallMs() / 1000);
+  }
+
+  protected resetChild(child: CounterChild): void {
+    child.value = 0;
+    child.created = this.clock.wallMs() / 1000;
+  }
+
+  protected writeChild(writer: ByteWriter, child: CounterChild, format: ExpositionFormat, stamp: Uint8Array): void {
+    this.writePrimary(writer, child, child.value, stamp);
+    if (format.openMetrics) this.writeSample(writer, this.#createdName, child, undefined, child.created, stamp);
+  }
+}
+
+function familyName(name: unknown): string {
+  if (typeof name !== 'string' || !name.endsWith('_total')) return name as string;
+  const stripped = name.slice(0, -'_total'.length);
+  if (stripped.endsWith('_total')) {
+    throw new MetricError('invalid-name', `invalid counter name ${quote(name)}: ends in "_total" twice; name it ${quote(stripped)}`);
+  }
+  return stripped;
+}

@@ -1,0 +1,342 @@
+// The part every metric type shares: fixed label names, children looked up by label values, the
+// cardinality guard, pre-rendered series bytes, and the per-family scrape cache. `labels(...)` on a
+// known child costs one Map lookup per label and allocates nothing; records on a bound child never throw.
+import type { Clock } from '../clock.js';
+import type { ByteWriter } from '../exposition/byte-writer.js';
+import type { ExpositionFormat, FormatId } from '../exposition/formats.js';
+import type { MetricType } from '../exposition/model.js';
+import type { ArenaSpan } from './arena.js';
+import type { ErrorSink } from './errors.js';
+import { systemClock } from '../clock.js';
+import { renderLabelPairs, renderLabelSet } from '../exposition/labels.js';
+import { ByteArena } from './arena.js';
+import { MetricError, quote } from './errors.js';
+import { validateHelp, validateLabelNames, validateMetricName, validatePositiveInteger, validateUnit } from './validate.js';
+
+export const DEFAULT_MAX_CHILDREN = 10_000;
+
+export type LabelValue = string | number;
+
+export interface FamilyOptions {
+  name: string;
+  help: string;
+  /** Must be the name's suffix (`_seconds`); written as `# UNIT` in OpenMetrics. */
+  unit?: string;
+  labelNames?: readonly string[];
+  /** Children past this many are not created: records go to a shared no-op child. Default 10,000. */
+  maxChildren?: number;
+  clock?: Clock;
+  /** Stamp every sample with the scrape's wall-clock time, as the Metrics API's computed gauges are. */
+  timestamps?: boolean;
+}
+
+/** What a scrape hands each family: the format and the pre-formatted ` <timestamp>` bytes. */
+export interface ScrapeContext {
+  format: ExpositionFormat;
+  /** ` 1692222226141` (leading space included), or empty when samples carry no timestamp. */
+  stamp: Uint8Array;
+}
+
+/** A bound series. Subclasses add the record methods; the fields below belong to the family. */
+export class Child implements ArenaSpan {
+  /** @internal Where this child's `name{labels} ` prefix sits in the family's arena. */
+  at = 0;
+  /** @internal */
+  end = 0;
+
+  constructor(readonly labelValues: readonly string[]) {}
+}
+
+type Trie<C> = Map<string, Trie<C> | C>;
+
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+const COMMA = 0x2c;
+const NO_STAMP = new Uint8Array(0);
+
+export abstract class Family<C extends Child> {
+  abstract readonly type: MetricType;
+  readonly name: string;
+  readonly help: string;
+  readonly unit: string | undefined;
+  readonly labelNames: readonly string[];
+  readonly maxChildren: number;
+  readonly timestamps: boolean;
+  /** Children refused by the cardinality guard since creation. */
+  droppedSeries = 0;
+  /** Records refused (bad label values or counts, negative increments, ...) since creation. */
+  rejectedRecords = 0;
+  /** Where hot-path errors go; a registry installs its own when the family is registered. */
+  onError: ErrorSink;
+  /** @internal Set by any record; cleared when a scrape renders the family. One store per record. */
+  dirty = true;
+
+  protected readonly clock: Clock;
+  protected readonly arena = new ByteArena();
+  protected readonly children: C[] = [];
+  #trie: Trie<C> = new Map();
+  #overflow: C | undefined;
+  #unlabelled: C | undefined;
+  #primaryNameLength: number;
+  #primaryName: string;
+  #headers: Partial<Record<FormatId, Buffer>> = {};
+  #generation = 0;
+  #cache: Partial<Record<FormatId, { generation: number; bytes: Buffer }>> = {};
+
+  /**
+   * @param primarySuffix the suffix of the sample whose prefix is pre-rendered whole (`_total` for a
+   *   counter); other samples are assembled from the family's name pieces and the child's label bytes.
+   * @param reservedLabels label names the type uses itself (`le`, `quantile`).
+   */
+  protected constructor(options: FamilyOptions, name: string, primarySuffix: string, reservedLabels: readonly string[] = []) {
+    this.name = validateMetricName(name);
+    this.help = validateHelp(name, options.help);
+    this.unit = validateUnit(name, options.unit);
+    this.labelNames = validateLabelNames(name, options.labelNames ?? [], reservedLabels);
+    this.maxChildren = validatePositiveInteger(name, 'maxChildren', options.maxChildren ?? DEFAULT_MAX_CHILDREN);
+    this.timestamps = options.timestamps ?? false;
+    this.clock = options.clock ?? systemClock;
+    this.onError = warnOncePerCode();
+    this.#primaryName = name + primarySuffix;
+    this.#primaryNameLength = Buffer.byteLength(this.#primaryName);
+  }
+
+  /** Subclasses call this last in their constructor, once their own fields exist. */
+  protected init(): void {
+    if (this.labelNames.length === 0) this.#unlabelled = this.#create([]);
+  }
+
+  /**
+   * The child for these label values, created on first use. Positional values follow `labelNames`;
+   * an object names them. Keep the result: recording on it is the allocation-free hot path.
+   * Wrong counts or values report an error to `onError` and return a no-op child; nothing throws.
+   */
+  labels(...values: LabelValue[]): C;
+  labels(values: Readonly<Record<string, LabelValue>>): C;
+  labels(...args: unknown[]): C {
+    const first = args[0];
+    if (args.length === 1 && typeof first === 'object' && first !== null) return this.#byObject(first as Record<string, unknown>);
+    const count = this.labelNames.length;
+    if (args.length !== count) return this.#refuse(this.#countError(args.length));
+    if (count === 0) return this.#unlabelled!;
+    let node: Trie<C> | C | undefined = this.#trie;
+    for (let i = 0; i < count && node !== undefined; i++) {
+      const value = args[i];
+      node = (node as Trie<C>).get(typeof value === 'string' ? value : (labelKey(value) as string));
+    }
+    return (node as C | undefined) ?? this.#add(args);
+  }
+
+  /** Forgets the child for these label values; a kept handle keeps working but is no longer scraped. */
+  remove(...values: LabelValue[]): boolean {
+    if (values.length !== this.labelNames.length || values.length === 0) return false;
+    const keys: string[] = [];
+    for (const value of values) {
+      const key = labelKey(value);
+      if (key === undefined) return false;
+      keys.push(key);
+    }
+    const path: Trie<C>[] = [this.#trie];
+    for (let i = 0; i < keys.length - 1; i++) {
+      const next = path[i]!.get(keys[i]!);
+      if (!(next instanceof Map)) return false;
+      path.push(next);
+    }
+    const leafMap = path[path.length - 1]!;
+    const child = leafMap.get(keys[keys.length - 1]!);
+    if (child === undefined || child instanceof Map) return false;
+    leafMap.delete(keys[keys.length - 1]!);
+    for (let i = path.length - 1; i > 0 && path[i]!.size === 0; i--) path[i - 1]!.delete(keys[i - 1]!);
+    this.children.splice(this.children.indexOf(child), 1);
+    this.arena.release(child, this.children);
+    this.dirty = true;
+    return true;
+  }
+
+  /** Labelled: forgets every child. Unlabelled: sets the one series back to its initial state. */
+  reset(): void {
+    if (this.#unlabelled !== undefined) {
+      this.resetChild(this.#unlabelled);
+    } else {
+      this.children.length = 0;
+      this.#trie = new Map();
+      this.arena.clear();
+    }
+    this.dirty = true;
+  }
+
+  /** Number of live series (children). */
+  get size(): number {
+    return this.children.length;
+  }
+
+  /** Sample names this family writes, for the registry's clash check ([S "Suffixes"]). */
+  abstract sampleNames(): string[];
+
+  /** @internal Writes the family: header, then every child, from the cache when nothing changed. */
+  writeTo(writer: ByteWriter, context: ScrapeContext): void {
+    const { format } = context;
+    writer.bytes((this.#headers[format.id] ??= Buffer.from(format.header(this), 'utf8')));
+    if (this.dirty) {
+      this.dirty = false;
+      this.#generation++;
+    }
+    const cached = this.#cache[format.id];
+    const cacheable = !this.timestamps && !this.computedAtScrape;
+    if (cacheable && cached !== undefined && cached.generation === this.#generation) {
+      writer.bytes(cached.bytes);
+      return;
+    }
+    const start = writer.length;
+    const stamp = this.timestamps ? context.stamp : NO_STAMP;
+    for (let i = 0; i < this.children.length; i++) this.writeChild(writer, this.children[i]!, format, stamp);
+    this.writeFooter(writer, format, stamp);
+    if (cacheable) this.#cache[format.id] = { generation: this.#generation, bytes: Buffer.from(writer.view().subarray(start)) };
+  }
+
+  /** True for families whose values are computed when read (windows): never served from the cache. */
+  protected get computedAtScrape(): boolean {
+    return false;
+  }
+
+  protected abstract createChild(labelValues: readonly string[]): C;
+  protected abstract resetChild(child: C): void;
+  protected abstract writeChild(writer: ByteWriter, child: C, format: ExpositionFormat, stamp: Uint8Array): void;
+
+  /** After all children: Prometheus text's gauge histogram writes its totals as extra families here. */
+  protected writeFooter(_writer: ByteWriter, _format: ExpositionFormat, _stamp: Uint8Array): void {}
+
+  /** The unlabelled child; on a labelled family, reports the misuse and returns the no-op child. */
+  protected get single(): C {
+    return this.#unlabelled ?? this.#refuse(this.#countError(0));
+  }
+
+  /** Reports a refused record; the caller drops the value. */
+  protected reject(error: MetricError): void {
+    this.rejectedRecords++;
+    this.onError(error);
+  }
+
+  /** `<primary name>{labels} <value><stamp>\n` from the pre-rendered prefix: one copy plus the number. */
+  protected writePrimary(writer: ByteWriter, child: C, value: number, stamp: Uint8Array): void {
+    writer.bytes(this.arena.bytes, child.at, child.end);
+    writer.value(value);
+    writer.bytes(stamp);
+    writer.byte(NEWLINE);
+  }
+
+  /** `<sampleName>{labels[,extra]} <value><stamp>\n` for samples other than the primary one. */
+  protected writeSample(
+    writer: ByteWriter,
+    sampleName: Uint8Array,
+    child: C,
+    extra: Uint8Array | undefined,
+    value: number,
+    stamp: Uint8Array,
+  ): void {
+    writer.bytes(sampleName);
+    const labelled = this.labelNames.length > 0;
+    if (labelled || extra !== undefined) {
+      writer.byte(OPEN);
+      // The child's label text sits inside its prefix: after `<primary name>{`, before `} `.
+      if (labelled) writer.bytes(this.arena.bytes, child.at + this.#primaryNameLength + 1, child.end - 2);
+      if (extra !== undefined) {
+        if (labelled) writer.byte(COMMA);
+        writer.bytes(extra);
+      }
+      writer.byte(CLOSE);
+    }
+    writer.byte(SPACE);
+    writer.value(value);
+    writer.bytes(stamp);
+    writer.byte(NEWLINE);
+  }
+
+  #add(args: readonly unknown[]): C {
+    const keys: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const key = labelKey(args[i]);
+      if (key === undefined) {
+        return this.#refuse(
+          new MetricError(
+            'invalid-label-value',
+            `${this.name}: label ${this.labelNames[i]} has value ${quote(args[i])}: label values must be strings or finite numbers`,
+            this.name,
+          ),
+        );
+      }
+      keys.push(key);
+    }
+    if (this.children.length >= this.maxChildren) {
+      this.droppedSeries++;
+      return this.#overflowChild();
+    }
+    let node = this.#trie;
+    for (let i = 0; i < keys.length - 1; i++) {
+      let next = node.get(keys[i]!) as Trie<C> | undefined;
+      if (next === undefined) node.set(keys[i]!, (next = new Map()));
+      node = next;
+    }
+    const child = this.#create(keys);
+    node.set(keys[keys.length - 1]!, child);
+    return child;
+  }
+
+  #create(keys: readonly string[]): C {
+    const child = this.createChild(keys);
+    const pairs = keys.map((value, i) => [this.labelNames[i]!, value] as const);
+    this.arena.append(`${this.#primaryName}${renderLabelSet(renderLabelPairs(pairs))} `, child);
+    this.children.push(child);
+    this.dirty = true;
+    return child;
+  }
+
+  #byObject(values: Record<string, unknown>): C {
+    const names = this.labelNames;
+    const given = Object.keys(values);
+    const unknown = given.find((name) => !names.includes(name));
+    if (unknown !== undefined || given.length !== names.length) {
+      const problem = unknown !== undefined ? `unknown label ${quote(unknown)}` : `got labels ${quote(given.join(','))}`;
+      return this.#refuse(
+        new MetricError('label-count', `${this.name}: ${problem}; expected exactly [${names.join(', ')}]`, this.name),
+      );
+    }
+    return this.labels(...names.map((name) => values[name] as LabelValue));
+  }
+
+  #countError(got: number): MetricError {
+    return new MetricError(
+      'label-count',
+      `${this.name}: got ${got} label value(s), expected ${this.labelNames.length} for [${this.labelNames.join(', ')}]`,
+      this.name,
+    );
+  }
+
+  #refuse(error: MetricError): C {
+    this.reject(error);
+    return this.#overflowChild();
+  }
+
+  /** A child that belongs to no scrape: records on it land nowhere, at the normal cost. */
+  #overflowChild(): C {
+    return (this.#overflow ??= this.createChild(this.labelNames.map(() => '')));
+  }
+}
+
+function labelKey(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/** The default sink: one process warning per family and error code, so a bad loop cannot flood logs. */
+function warnOncePerCode(): ErrorSink {
+  const seen = new Set<string>();
+  return (error) => {
+    if (seen.has(error.code)) return;
+    seen.add(error.code);
+    process.emitWarning(error.message, { type: 'MetricWarning', code: `OMEN_${error.code.toUpperCase().replace(/-/g, '_')}` });
+  };
+}

@@ -1,0 +1,73 @@
+// Gauge: a value that goes up and down. set/inc/dec on a bound child: one store or add plus a flag
+// store; no allocation. Any number is accepted, NaN and ±Inf included (OpenMetrics allows them).
+import type { ByteWriter } from '../exposition/byte-writer.js';
+import type { ExpositionFormat } from '../exposition/formats.js';
+import type { FamilyOptions } from './family.js';
+import { Child, Family } from './family.js';
+
+export class GaugeChild extends Child {
+  value = 0;
+
+  constructor(
+    readonly family: Family<GaugeChild>,
+    labelValues: readonly string[],
+  ) {
+    super(labelValues);
+  }
+
+  set(value: number): void {
+    this.value = value;
+    this.family.dirty = true;
+  }
+
+  inc(amount = 1): void {
+    this.value += amount;
+    this.family.dirty = true;
+  }
+
+  dec(amount = 1): void {
+    this.value -= amount;
+    this.family.dirty = true;
+  }
+}
+
+export class Gauge extends Family<GaugeChild> {
+  readonly type: 'gauge' | 'unknown' = 'gauge';
+
+  constructor(options: FamilyOptions) {
+    super(options, options.name, '');
+    this.init();
+  }
+
+  set(value: number): void {
+    this.single.set(value);
+  }
+
+  inc(amount = 1): void {
+    this.single.inc(amount);
+  }
+
+  dec(amount = 1): void {
+    this.single.dec(amount);
+  }
+
+  get value(): number {
+    return this.single.value;
+  }
+
+  sampleNames(): string[] {
+    return [this.name];
+  }
+
+  protected createChild(labelValues: readonly string[]): GaugeChild {
+    return new GaugeChild(this, labelValues);
+  }
+
+  protected resetChild(child: GaugeChild): void {
+    child.value = 0;
+  }
+
+  protected writeChild(writer: ByteWriter, child: GaugeChild, _format: ExpositionFormat, stamp: Uint8Array): void {
+    this.writePrimary(writer, child, child.value, stamp);
+  }
+}

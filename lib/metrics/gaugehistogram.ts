@@ -1,0 +1,109 @@
+// Gauge histogram: the current distribution of things that come and go (queue items by age), as
+// buckets plus `_gcount`/`_gsum`. add() on a bound child: one bucket scan, two adds; no allocation.
+// Counts stay whole numbers and never negative: an add that would break either is refused.
+import type { ByteWriter } from '../exposition/byte-writer.js';
+import type { ExpositionFormat } from '../exposition/formats.js';
+import type { Buckets } from './buckets.js';
+import type { FamilyOptions } from './family.js';
+import { Child, Family } from './family.js';
+import { buildBuckets, bucketIndex } from './buckets.js';
+import { MetricError, quote } from './errors.js';
+
+export interface GaugeHistogramOptions extends FamilyOptions {
+  buckets?: readonly number[];
+}
+
+export class GaugeHistogramChild extends Child {
+  readonly counts: Float64Array;
+  sum = 0;
+
+  constructor(
+    readonly family: GaugeHistogram,
+    labelValues: readonly string[],
+  ) {
+    super(labelValues);
+    this.counts = new Float64Array(family.buckets.bounds.length + 1);
+  }
+
+  /** Adds `count` items of size `value` (a negative count takes them away). */
+  add(value: number, count = 1): void {
+    const family = this.family;
+    const bucket = bucketIndex(family.buckets.bounds, value);
+    if (value - value === 0 && (value >= 0 || family.buckets.hasNegative) && Number.isInteger(count) && this.counts[bucket]! + count >= 0) {
+      this.counts[bucket]! += count;
+      this.sum += value * count;
+      family.dirty = true;
+    } else {
+      family.refuseAdd(value, count);
+    }
+  }
+}
+
+export class GaugeHistogram extends Family<GaugeHistogramChild> {
+  readonly type = 'gaugehistogram';
+  readonly buckets: Buckets;
+  #bucketName: Buffer;
+  #gsumName: Buffer;
+
+  constructor(options: GaugeHistogramOptions) {
+    super(options, options.name, '_gcount', ['le']);
+    this.buckets = buildBuckets(this.name, options.buckets);
+    this.#bucketName = Buffer.from(`${this.name}_bucket`);
+    this.#gsumName = Buffer.from(`${this.name}_gsum`);
+    this.init();
+  }
+
+  add(value: number, count = 1): void {
+    this.single.add(value, count);
+  }
+
+  sampleNames(): string[] {
+    return ['_bucket', '_gcount', '_gsum'].map((suffix) => this.name + suffix);
+  }
+
+  /** @internal */
+  refuseAdd(value: number, count: number): void {
+    let rule: string;
+    if (!Number.isFinite(value)) rule = 'values must be finite numbers';
+    else if (value < 0 && !this.buckets.hasNegative) rule = 'no bucket bound is negative, so values must be >= 0';
+    else if (!Number.isInteger(count)) rule = 'counts must be whole numbers';
+    else rule = 'a bucket cannot hold fewer than zero items';
+    this.reject(new MetricError('invalid-value', `${this.name}: cannot add ${quote(count)} × ${quote(value)}: ${rule}`, this.name));
+  }
+
+  protected createChild(labelValues: readonly string[]): GaugeHistogramChild {
+    return new GaugeHistogramChild(this, labelValues);
+  }
+
+  protected resetChild(child: GaugeHistogramChild): void {
+    child.counts.fill(0);
+    child.sum = 0;
+  }
+
+  protected writeChild(writer: ByteWriter, child: GaugeHistogramChild, format: ExpositionFormat, stamp: Uint8Array): void {
+    const fragments = this.buckets.fragments;
+    let cumulative = 0;
+    for (let i = 0; i < fragments.length; i++) {
+      cumulative += child.counts[i]!;
+      this.writeSample(writer, this.#bucketName, child, fragments[i], cumulative, stamp);
+    }
+    if (!format.openMetrics) return;
+    this.writeSample(writer, this.#gsumName, child, undefined, child.sum, stamp);
+    this.writePrimary(writer, child, cumulative, stamp);
+  }
+
+  /** Prometheus text has no gauge histogram: `_gcount` and `_gsum` follow as gauge families. */
+  protected override writeFooter(writer: ByteWriter, format: ExpositionFormat, stamp: Uint8Array): void {
+    if (format.openMetrics) return;
+    writer.utf8(format.header({ name: `${this.name}_gsum`, type: 'gauge', help: this.help }));
+    for (const child of this.children) this.writeSample(writer, this.#gsumName, child, undefined, child.sum, stamp);
+    writer.utf8(format.header({ name: `${this.name}_gcount`, type: 'gauge', help: this.help }));
+    for (const child of this.children) this.writePrimary(writer, child, sumCounts(child.counts), stamp);
+  }
+}
+
+function sumCounts(counts: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < counts.length; i++) total += counts[i]!;
+  return total;
+}

@@ -1,0 +1,19 @@
+// Spec helper: one family's exposition in a format, without a registry, as a string.
+import type { ExpositionFormat } from '../../lib/exposition/formats.js';
+import type { Child, Family } from '../../lib/metrics/family.js';
+import type { MetricError } from '../../lib/metrics/errors.js';
+import { ByteWriter } from '../../lib/exposition/byte-writer.js';
+import { PROMETHEUS } from '../../lib/exposition/formats.js';
+
+export function render(family: Family<Child>, format: ExpositionFormat = PROMETHEUS, wallMs = 0): string {
+  const writer = new ByteWriter();
+  family.writeTo(writer, { format, stamp: Buffer.from(` ${format.formatTimestamp(wallMs / 1000)}`) });
+  return writer.view().toString('utf8');
+}
+
+/** Routes a family's hot-path errors into an array the spec can inspect. */
+export function collectErrors(family: { onError: (error: MetricError) => void }): MetricError[] {
+  const errors: MetricError[] = [];
+  family.onError = (error) => errors.push(error);
+  return errors;
+}
