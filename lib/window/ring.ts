@@ -94,9 +94,10 @@ export class SlotRing {
 
   #roll(t: number): void {
     let epoch = Math.floor((t - this.#origin) / this.slotMs);
-    // Guards against float rounding at a boundary: the slot `at` saw end must be left, and t must end up inside.
-    if (epoch <= this.#epoch) epoch = this.#epoch + 1;
+    // Float rounding can put t one slot off the boundaries `at` compares against (origin + k·slotMs); nudge it
+    // so that start ≤ t < end, which also guarantees leaving the current slot, never clearing it again.
     while (t >= this.#origin + (epoch + 1) * this.slotMs) epoch++;
+    while (epoch > this.#epoch + 1 && t < this.#origin + epoch * this.slotMs) epoch--;
     this.#enter(epoch);
     if (t > this.#latest) this.#latest = t;
   }
