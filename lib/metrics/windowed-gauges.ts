@@ -1,0 +1,281 @@
+// Gauges computed over a sliding time window (lib/window/): events per second, percentages of a shared
+// total, max and average of recorded values, utilization. Recording on a bound child: one cached clock
+// read and one slot add, no allocation; the value is computed when a scrape reads it, so never cached.
+import type { Clock } from '../clock.js';
+import type { ByteWriter } from '../exposition/byte-writer.js';
+import type { ExpositionFormat } from '../exposition/formats.js';
+import type { EluSource } from '../window/utilization.js';
+import type { WindowOptions } from '../window/options.js';
+import type { FamilyOptions } from './family.js';
+import { systemClock } from '../clock.js';
+import { CoarseClock } from '../window/coarse-clock.js';
+import { MaxAvgWindow } from '../window/maxavg.js';
+import { RateWindow } from '../window/rate.js';
+import { RatioWindow, type RatioNumerator } from '../window/ratio.js';
+import { EventLoopUtilizationWindow, UtilizationWindow } from '../window/utilization.js';
+import { Child, Family } from './family.js';
+import { MetricError, quote } from './errors.js';
+
+export interface WindowedGaugeOptions extends FamilyOptions {
+  /** Window length. Default 300 s ("over five minutes", as the Metrics API describes its rates). */
+  windowSeconds?: number;
+  /** Slot width: the window's time resolution. Default 5 s (60 slots). */
+  slotSeconds?: number;
+}
+
+// performance.now() costs several times a whole slot add; with the real clock, windows share one
+// cached reading refreshed every 100 ms (2% of a slot). Injected clocks (tests) are used as they are.
+let sharedCoarseClock: CoarseClock | undefined;
+function windowClock(clock: Clock): Clock {
+  if (clock !== systemClock) return clock;
+  return (sharedCoarseClock ??= new CoarseClock().start());
+}
+
+abstract class WindowedGauge<C extends Child> extends Family<C> {
+  readonly type = 'gauge';
+  protected readonly window: WindowOptions;
+
+  protected constructor(options: WindowedGaugeOptions) {
+    super(options, options.name, '');
+    this.window = {
+      windowMs: seconds(this.name, 'windowSeconds', options.windowSeconds),
+      slotMs: seconds(this.name, 'slotSeconds', options.slotSeconds),
+      clock: windowClock(this.clock),
+    };
+    try {
+      new RateWindow(this.window); // validates the geometry before any child exists
+    } catch (error: unknown) {
+      throw new MetricError('invalid-option', `${this.name}: ${(error as Error).message}`, this.name);
+    }
+  }
+
+  sampleNames(): string[] {
+    return [this.name];
+  }
+
+  protected override get computedAtScrape(): boolean {
+    return true;
+  }
+
+  protected writeChild(writer: ByteWriter, child: C, _format: ExpositionFormat, stamp: Uint8Array): void {
+    this.writePrimary(writer, child, this.read(child), stamp);
+  }
+
+  /** The child's current value, computed from its window. */
+  protected abstract read(child: C): number;
+
+  /** @internal */
+  refuseAmount(what: string, amount: number): void {
+    this.reject(new MetricError('invalid-value', `${this.name}: cannot ${what} ${quote(amount)}: amounts must be finite and >= 0`, this.name));
+  }
+}
+
+/** Events (or rows) per second over the window. Before a full window has passed, per second elapsed. */
+export class RateGaugeChild extends Child {
+  constructor(
+    readonly family: RateGauge,
+    readonly window: RateWindow,
+    labelValues: readonly string[],
+  ) {
+    super(labelValues);
+  }
+
+  /** Counts `n` events now (default 1). */
+  mark(n = 1): void {
+    if (n >= 0 && n !== Infinity) this.window.mark(n);
+    else this.family.refuseAmount('mark', n);
+  }
+}
+
+export class RateGauge extends WindowedGauge<RateGaugeChild> {
+  constructor(options: WindowedGaugeOptions) {
+    super(options);
+    this.init();
+  }
+
+  mark(n = 1): void {
+    this.single.mark(n);
+  }
+
+  protected createChild(labelValues: readonly string[]): RateGaugeChild {
+    return new RateGaugeChild(this, new RateWindow(this.window), labelValues);
+  }
+
+  protected resetChild(child: RateGaugeChild): void {
+    child.window.reset();
+  }
+
+  protected read(child: RateGaugeChild): number {
+    return child.window.rate();
+  }
+}
+
+/** A share, in percent, of one total that the family holds (errors by status over all requests). */
+export class RatioGaugeChild extends Child {
+  constructor(
+    readonly family: RatioGauge,
+    readonly numerator: RatioNumerator,
+    labelValues: readonly string[],
+  ) {
+    super(labelValues);
+  }
+
+  /** Counts `n` events of this share now; count them in the family's total too (`markTotal`). */
+  mark(n = 1): void {
+    if (n >= 0 && n !== Infinity) this.numerator.mark(n);
+    else this.family.refuseAmount('mark', n);
+  }
+}
+
+export class RatioGauge extends WindowedGauge<RatioGaugeChild> {
+  #ratio: RatioWindow;
+
+  constructor(options: WindowedGaugeOptions) {
+    super(options);
+    this.#ratio = new RatioWindow(this.window);
+    this.init();
+  }
+
+  /** Counts `n` events of the total that every child's share is taken of. */
+  markTotal(n = 1): void {
+    if (n >= 0 && n !== Infinity) this.#ratio.markTotal(n);
+    else this.refuseAmount('markTotal', n);
+  }
+
+  /** Events of the total in the window. */
+  total(): number {
+    return this.#ratio.total();
+  }
+
+  protected createChild(labelValues: readonly string[]): RatioGaugeChild {
+    return new RatioGaugeChild(this, this.#ratio.numerator(), labelValues);
+  }
+
+  protected resetChild(): void {
+    this.#ratio.reset();
+  }
+
+  protected read(child: RatioGaugeChild): number {
+    return child.numerator.percent();
+  }
+}
+
+/** Max or average of values recorded in the window (event ages); 0 when the window holds none. */
+export class StatGaugeChild extends Child {
+  constructor(
+    readonly family: StatGauge,
+    readonly window: MaxAvgWindow,
+    labelValues: readonly string[],
+  ) {
+    super(labelValues);
+  }
+
+  record(value: number): void {
+    if (value - value === 0) this.window.record(value);
+    else this.family.refuseAmount('record', value);
+  }
+}
+
+export abstract class StatGauge extends WindowedGauge<StatGaugeChild> {
+  record(value: number): void {
+    this.single.record(value);
+  }
+
+  protected createChild(labelValues: readonly string[]): StatGaugeChild {
+    return new StatGaugeChild(this, new MaxAvgWindow(this.window), labelValues);
+  }
+
+  protected resetChild(child: StatGaugeChild): void {
+    child.window.reset();
+  }
+}
+
+export class MaxGauge extends StatGauge {
+  constructor(options: WindowedGaugeOptions) {
+    super(options);
+    this.init();
+  }
+
+  protected read(child: StatGaugeChild): number {
+    return child.window.max();
+  }
+}
+
+export class AverageGauge extends StatGauge {
+  constructor(options: WindowedGaugeOptions) {
+    super(options);
+    this.init();
+  }
+
+  protected read(child: StatGaugeChild): number {
+    return child.window.average();
+  }
+}
+
+export interface UtilizationGaugeOptions extends WindowedGaugeOptions {
+  /** `event-loop` (default) measures this process's event loop; `reports` sums `reportBusy(ms)` calls. */
+  source?: 'event-loop' | 'reports';
+  /** Replaces performance.eventLoopUtilization() (tests). */
+  eventLoop?: EluSource;
+}
+
+/** Busy time in percent of the window, from the event loop or from busy-time reports. */
+export class UtilizationGaugeChild extends Child {
+  constructor(
+    readonly family: UtilizationGauge,
+    readonly window: UtilizationWindow | EventLoopUtilizationWindow,
+    labelValues: readonly string[],
+  ) {
+    super(labelValues);
+  }
+
+  /** Adds `ms` of busy time now (source `reports` only). */
+  reportBusy(ms: number): void {
+    if (ms >= 0 && ms !== Infinity && this.window instanceof UtilizationWindow) this.window.reportBusy(ms);
+    else this.family.refuseAmount('reportBusy', ms);
+  }
+}
+
+export class UtilizationGauge extends WindowedGauge<UtilizationGaugeChild> {
+  readonly source: 'event-loop' | 'reports';
+  #eventLoop: EluSource | undefined;
+
+  constructor(options: UtilizationGaugeOptions) {
+    super(options);
+    this.source = options.source ?? 'event-loop';
+    if (this.source !== 'event-loop' && this.source !== 'reports') {
+      throw new MetricError('invalid-option', `${this.name}: source must be "event-loop" or "reports", got ${quote(this.source)}`, this.name);
+    }
+    this.#eventLoop = options.eventLoop;
+    this.init();
+  }
+
+  reportBusy(ms: number): void {
+    this.single.reportBusy(ms);
+  }
+
+  protected createChild(labelValues: readonly string[]): UtilizationGaugeChild {
+    const window =
+      this.source === 'reports'
+        ? new UtilizationWindow(this.window)
+        : new EventLoopUtilizationWindow(this.#eventLoop === undefined ? this.window : { ...this.window, source: this.#eventLoop });
+    return new UtilizationGaugeChild(this, window, labelValues);
+  }
+
+  protected resetChild(child: UtilizationGaugeChild): void {
+    child.window.reset();
+  }
+
+  protected read(child: UtilizationGaugeChild): number {
+    return child.window.percent();
+  }
+}
+
+function seconds(family: string, option: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = value * 1000;
+  if (!Number.isSafeInteger(ms) || ms <= 0) {
+    throw new MetricError('invalid-option', `${family}: ${option} must be a positive number of seconds with at most ms precision, got ${quote(value)}`, family);
+  }
+  return ms;
+}
