@@ -29,7 +29,7 @@ export function writeFamilyModel(writer: ByteWriter, family: FamilyModel, format
     else writeSample(writer, sample, format);
   }
   // Prometheus text has no gauge histogram: its totals follow as gauge families of their own.
-  for (const suffix of ['_gcount', '_gsum']) {
+  for (const suffix of ['_gsum', '_gcount']) {
     const samples = deferred.filter((sample) => sample.name === family.name + suffix);
     if (samples.length === 0) continue;
     const header = { name: family.name + suffix, type: 'gauge' as const, help: family.help };
