@@ -151,4 +151,28 @@ test('boundaries on a fractional origin never clear a slot that is still current
   }
 });
 
+test('a time just below a computed boundary stays in the slot before it, even where division rounds up', () => {
+  // Triples found by search: t is the largest double below origin + k·slot, yet (t - origin) / slot floors to k.
+  const cases: [number, number, number][] = [
+    [43.59174615283345, 6, 50],
+    [43.84131659648596, 2, 34],
+    [30.01461171597701, 6, 34],
+  ];
+  for (const [origin, slotMs, k] of cases) {
+    const boundary = origin + k * slotMs;
+    const t = below(boundary);
+    assert.is(Math.floor((t - origin) / slotMs), k, 'the premise: division rounds up');
+    const ring = new SlotRing(slotMs, 100, [0], origin);
+    const b = ring.at(t);
+    assert.is.not(ring.at(boundary), b, `origin ${origin}: t was put in the slot the boundary opens`);
+  }
+});
+
+/** The largest double below a positive x. */
+function below(x: number): number {
+  const bits = new BigInt64Array(new Float64Array([x]).buffer);
+  bits[0] = bits[0]! - 1n;
+  return new Float64Array(bits.buffer)[0]!;
+}
+
 test.run();
