@@ -1,0 +1,190 @@
+// Per-type rules of one MetricPoint ([S "Metric types"]): value ranges, `le`/`quantile`/state labels,
+// bucket order, and the checks that need the whole point (`+Inf` bucket, `_count` = `+Inf`, sum/count pairs).
+// Cost: O(1) per sample plus one Set insert for buckets, quantiles and states; sets are reused across points.
+// Invariant: add() either records the sample, throws, or returns false without changing any state.
+import type { MetricType } from './model.js';
+import type { LineScan } from './parse-scan.js';
+import type { SampleLine } from './parse-sample.js';
+import { quote } from './parse-error.js';
+import { parseNumber, parseReal } from './parse-number.js';
+import { BUCKET, COUNT, CREATED, EXEMPLAR_KINDS, GCOUNT, GSUM, INFO, SUM, TOTAL, VALUE } from './parse-kinds.js';
+
+export class PointRules {
+  /** OpenMetrics value rules apply; Prometheus 0.0.4 keeps only the structural ones. */
+  strict = true;
+  type: MetricType = 'unknown';
+  family = '';
+  /** Whether a point has samples that close() has not checked yet. */
+  open = false;
+  pointTs: number | undefined = undefined;
+  #seen = 0;
+  #numbers = new Set<number>();
+  #states = new Set<string>();
+  #lastLe = -Infinity;
+  #lastBucket = 0;
+  #infBucket = NaN;
+  #negativeLe = false;
+  #count = NaN;
+  #sum = NaN;
+  #lineNo = 0;
+  #lineStart = 0;
+
+  beginFamily(type: MetricType, family: string, strict: boolean): void {
+    this.type = type;
+    this.family = family;
+    this.strict = strict;
+    this.#resetPoint();
+  }
+
+  /**
+   * Checks one sample of `kind`; `reserved` is the value of the type's reserved label, if the kind has one.
+   * Returns false, changing nothing, when the sample repeats one of the open point (a new point starts).
+   */
+  add(scan: LineScan, kind: number, line: SampleLine, reserved: string | undefined, reservedAt: number): boolean {
+    if (line.exemplar !== undefined && (kind & EXEMPLAR_KINDS) === 0) {
+      scan.fail('exemplar-not-allowed', `exemplar on ${quote(line.name)} in ${this.type} family ${quote(this.family)}: only counter _total samples and histogram buckets may carry exemplars`, line.exemplarAt);
+    }
+    let number = NaN;
+    if (kind === BUCKET) {
+      number = this.#le(scan, line, reserved ?? '', reservedAt);
+      if (this.#numbers.has(number)) return false;
+    } else if (reserved !== undefined && this.type === 'summary') {
+      number = this.#quantile(scan, line, reserved, reservedAt);
+      if (this.#numbers.has(number)) return false;
+    } else if (reserved !== undefined) {
+      if (this.#states.has(reserved)) return false;
+    } else if ((this.#seen & kind) !== 0) {
+      return false;
+    }
+    this.#check(scan, kind, line, number);
+    if (!this.open) {
+      this.open = true;
+      this.pointTs = line.timestamp;
+      this.#lineNo = scan.lineNo;
+      this.#lineStart = scan.lineStart;
+    }
+    this.#seen |= kind;
+    if (kind === BUCKET || (reserved !== undefined && this.type === 'summary')) this.#numbers.add(number);
+    else if (reserved !== undefined) this.#states.add(reserved);
+    return true;
+  }
+
+  /** Checks what only the whole point shows, then forgets it. */
+  close(scan: LineScan): void {
+    if (!this.open) return;
+    const fail = (code: Parameters<LineScan['fail']>[0], detail: string): never =>
+      scan.failAt(code, `${this.type} ${quote(this.family)} point starting on this line: ${detail}`, this.#lineNo, this.#lineStart);
+    const seen = this.#seen;
+    if (this.type === 'counter' && this.strict && (seen & TOTAL) === 0) fail('missing-total', `no ${this.family}_total sample: a counter point needs its total`);
+    if (this.type === 'histogram' || this.type === 'gaugehistogram') {
+      const gauge = this.type === 'gaugehistogram';
+      const [sumKind, countKind] = gauge && this.strict ? [GSUM, GCOUNT] : [SUM, COUNT];
+      const [sumName, countName] = gauge && this.strict ? ['_gsum', '_gcount'] : ['_sum', '_count'];
+      // [EXPO] says the same for Prometheus 0.0.4: "A histogram must have a bucket with {le="+Inf"}".
+      if (!this.#numbers.has(Infinity)) fail('missing-inf-bucket', `no ${this.family}_bucket{le="+Inf"}: every histogram point needs the +Inf bucket`);
+      if (this.strict && ((seen & sumKind) === 0) !== ((seen & countKind) === 0)) {
+        fail('sum-count-pair', `${this.family}${sumName} and ${this.family}${countName} must appear together or not at all`);
+      }
+      if ((seen & countKind) !== 0 && this.#count !== this.#infBucket) {
+        fail('count-mismatch', `${this.family}${countName} is ${this.#count} but the +Inf bucket is ${this.#infBucket}: they must be equal`);
+      }
+      if (this.strict && !gauge && this.#negativeLe && (seen & SUM) !== 0) {
+        fail('bad-value', `${this.family}_sum present with a negative bucket threshold: such a histogram must omit _sum and _count`);
+      }
+      if (this.strict && gauge && !this.#negativeLe && (seen & GSUM) !== 0 && this.#sum < 0) {
+        fail('bad-value', `${this.family}_gsum is ${this.#sum}: it may be negative only when a bucket threshold is negative`);
+      }
+    }
+    this.#resetPoint();
+  }
+
+  #check(scan: LineScan, kind: number, line: SampleLine, number: number): void {
+    const value = line.value;
+    const at = line.valueAt;
+    const bad = (rule: string): never =>
+      scan.fail('bad-value', `${quote(line.name)} has value ${formatValue(value)}: ${rule}`, at);
+    if (kind === BUCKET) {
+      if (number <= this.#lastLe) {
+        scan.fail('bucket-order', `bucket le=${formatValue(number)} follows le=${formatValue(this.#lastLe)}: buckets must be in increasing le order, +Inf last`, line.nameAt);
+      }
+      if (this.strict) {
+        if (Number.isNaN(value) || value < 0 || !Number.isInteger(value)) bad('a bucket count must be a non-negative integer');
+        if (value < this.#lastBucket) bad(`buckets are cumulative, and the previous bucket holds ${this.#lastBucket}`);
+        const exemplar = line.exemplar;
+        if (exemplar !== undefined && exemplar.value > number) {
+          scan.fail('bad-exemplar', `exemplar value ${formatValue(exemplar.value)} is above its bucket's le=${formatValue(number)}`, line.exemplarAt);
+        }
+      }
+      this.#lastLe = number;
+      this.#lastBucket = value;
+      if (number < 0) this.#negativeLe = true;
+      if (number === Infinity) this.#infBucket = value;
+      return;
+    }
+    if (kind === COUNT || kind === GCOUNT) this.#count = value;
+    if (kind === SUM || kind === GSUM) this.#sum = value;
+    if (!this.strict) return;
+    switch (kind) {
+      case TOTAL:
+        if (Number.isNaN(value) || value < 0) bad('a counter total must be a non-negative number, not NaN');
+        return;
+      case INFO:
+        if (value !== 1) bad('an info sample must have the value 1');
+        return;
+      case SUM:
+        if (Number.isNaN(value) || value < 0) bad(`a ${this.type} _sum must be a non-negative number, not NaN`);
+        return;
+      case COUNT:
+      case GCOUNT:
+        if (Number.isNaN(value) || value < 0 || !Number.isInteger(value)) bad('a count must be a non-negative integer');
+        return;
+      case GSUM:
+        if (Number.isNaN(value)) bad('a gauge histogram _gsum must not be NaN');
+        return;
+      case VALUE:
+        if (this.type === 'stateset' && value !== 0 && value !== 1) bad('a stateset state must be 0 or 1');
+        if (this.type === 'summary' && value < 0) bad('a summary quantile value must not be negative');
+        return;
+      case CREATED:
+      default:
+    }
+  }
+
+  #le(scan: LineScan, line: SampleLine, text: string, at: number): number {
+    // [S "Canonical numbers"]: parsers must take non-canonical thresholds, but infinity is exactly "+Inf".
+    const le = text === '+Inf' ? Infinity : parseReal(text, 0, text.length);
+    if (le === undefined) {
+      scan.fail('bad-le', `invalid bucket threshold le=${quote(text)} on ${quote(line.name)}: le must be a decimal number or exactly "+Inf"`, at);
+    }
+    return le;
+  }
+
+  #quantile(scan: LineScan, line: SampleLine, text: string, at: number): number {
+    const q = parseNumber(text, 0, text.length);
+    if (q === undefined || !(q >= 0 && q <= 1)) {
+      scan.fail('bad-quantile', `invalid quantile=${quote(text)} on ${quote(line.name)}: a quantile must be a number in [0, 1]`, at);
+    }
+    return q;
+  }
+
+  #resetPoint(): void {
+    this.open = false;
+    this.pointTs = undefined;
+    this.#seen = 0;
+    if (this.#numbers.size > 0) this.#numbers.clear();
+    if (this.#states.size > 0) this.#states.clear();
+    this.#lastLe = -Infinity;
+    this.#lastBucket = 0;
+    this.#infBucket = NaN;
+    this.#negativeLe = false;
+    this.#count = NaN;
+    this.#sum = NaN;
+  }
+}
+
+/** Prints values the way the exposition spells them. */
+export function formatValue(value: number): string {
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  return String(value);
+}
