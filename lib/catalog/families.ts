@@ -1,0 +1,97 @@
+// Turns a loaded catalog into registered families, one per definition, chosen by its kind. Runs once at
+// startup. Always: every family gets the catalog's window, its HELP from helpText() and no `# UNIT`
+// (no catalog name ends in its unit), and every computed gauge is stamped with the scrape time.
+import type { Registry } from '../registry.js';
+import type { EluSource } from '../window/utilization.js';
+import type { Catalog, MetricDefinition, MetricKind } from './catalog.js';
+import { AverageGauge, MaxGauge, RateGauge, RatioGauge, UtilizationGauge } from '../metrics/windowed-gauges.js';
+import { Summary } from '../metrics/summary.js';
+import { AgeGauge } from './age.js';
+import { CatalogError, helpText } from './catalog.js';
+
+/** Summary windows rotate in this many steps, so an observation leaves at most window/5 late. */
+const SUMMARY_AGE_BUCKETS = 5;
+
+export interface CatalogFamiliesOptions {
+  /** Where utilization comes from: this process's event loop (default) or `reportBusy(ms)` calls. */
+  utilization?: 'event-loop' | 'reports';
+  /** Replaces performance.eventLoopUtilization() (tests). */
+  eventLoop?: EluSource;
+  /** Per-family series limit (cardinality guard). Default: the family default (10,000). */
+  maxChildren?: number;
+}
+
+/** The family behind each kind. */
+export interface FamilyByKind {
+  rate: RateGauge;
+  ratio: RatioGauge;
+  max: MaxGauge;
+  average: AverageGauge;
+  age: AgeGauge;
+  utilization: UtilizationGauge;
+  summary: Summary;
+}
+
+export class CatalogFamilies {
+  readonly catalog: Catalog;
+  readonly #families = new Map<string, FamilyByKind[MetricKind]>();
+
+  constructor(registry: Registry, catalog: Catalog, options: CatalogFamiliesOptions = {}) {
+    this.catalog = catalog;
+    for (const metric of catalog.metrics) this.#families.set(metric.name, build(registry, catalog, metric, options));
+  }
+
+  /**
+   * The family for `name` if the catalog defines it, as the kind the caller expects. A metric the
+   * catalog lacks is `undefined` (callers skip it); a metric of another kind or label set is a
+   * programming error and throws, naming both.
+   */
+  get<K extends MetricKind>(name: string, kind: K, labels: readonly string[]): FamilyByKind[K] | undefined {
+    const metric = this.catalog.get(name);
+    if (metric === undefined) return undefined;
+    if (metric.kind !== kind) {
+      throw new CatalogError(`catalog ${this.catalog.version}: ${name} has kind "${metric.kind}", but the instrumentation feeds it as "${kind}"`);
+    }
+    if (metric.labels.join(',') !== labels.join(',')) {
+      throw new CatalogError(
+        `catalog ${this.catalog.version}: ${name} has labels [${metric.labels.join(', ')}], but the instrumentation sets [${labels.join(', ')}]`,
+      );
+    }
+    return this.#families.get(name) as FamilyByKind[K];
+  }
+}
+
+function build(registry: Registry, catalog: Catalog, metric: MetricDefinition, options: CatalogFamiliesOptions): FamilyByKind[MetricKind] {
+  const base = {
+    name: metric.name,
+    help: helpText(metric),
+    labelNames: metric.labels,
+    clock: registry.clock,
+    ...(options.maxChildren === undefined ? {} : { maxChildren: options.maxChildren }),
+  };
+  const windowed = { ...base, timestamps: true, windowSeconds: catalog.windowSeconds, slotSeconds: catalog.slotSeconds };
+  switch (metric.kind) {
+    case 'rate':
+      return registry.register(new RateGauge(windowed));
+    case 'ratio':
+      return registry.register(new RatioGauge(windowed));
+    case 'max':
+      return registry.register(new MaxGauge(windowed));
+    case 'average':
+      return registry.register(new AverageGauge(windowed));
+    case 'utilization':
+      return registry.register(
+        new UtilizationGauge({
+          ...windowed,
+          source: options.utilization ?? 'event-loop',
+          ...(options.eventLoop === undefined ? {} : { eventLoop: options.eventLoop }),
+        }),
+      );
+    case 'age': {
+      const { clock: _clock, ...rest } = base;
+      return new AgeGauge(registry, rest);
+    }
+    case 'summary':
+      return registry.register(new Summary({ ...base, maxAgeSeconds: catalog.windowSeconds, ageBuckets: SUMMARY_AGE_BUCKETS }));
+  }
+}
