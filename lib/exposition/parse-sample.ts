@@ -53,7 +53,9 @@ export function readSample(scan: LineScan, out: SampleLine, at: number): void {
   }
   out.name = scan.slice(at, nameEnd, out.name);
   out.nameAt = at;
+  // 0.0.4 allows blanks between the name and `{`; without a `{` they are the separator before the value.
   let i = scan.loose ? scan.skipBlanks(nameEnd) : nameEnd;
+  if (i !== nameEnd && (i >= scan.lineEnd || text.charCodeAt(i) !== OPEN_BRACE)) i = nameEnd;
   if (out.labelAt.length > 0) out.labelAt.length = 0;
   if (i < scan.lineEnd && text.charCodeAt(i) === OPEN_BRACE) {
     scan.backslash = false;

@@ -1,0 +1,108 @@
+// The Prometheus text 0.0.4 side of parse(): its looser grammar and its mapping into the OpenMetrics model.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ParseError, parse } from '../../lib/exposition/parser.js';
+import type { ParseErrorCode } from '../../lib/exposition/parser.js';
+
+const prom = (text: string) => parse(text, { format: 'prometheus' });
+
+function rejects(text: string, code: ParseErrorCode, line: number, column?: number): void {
+  try {
+    prom(text);
+  } catch (error) {
+    assert.instance(error, ParseError);
+    const parseError = error as ParseError;
+    assert.is(parseError.code, code, parseError.message);
+    assert.is(parseError.line, line, parseError.message);
+    if (column !== undefined) assert.is(parseError.column, column, parseError.message);
+    return;
+  }
+  assert.unreachable(`expected ${code}`);
+}
+
+test('a counter TYPE line names its _total sample, and the family drops the suffix', () => {
+  const families = prom('# HELP http_requests_total Requests.\n# TYPE http_requests_total counter\nhttp_requests_total{code="200"} 3 1692222226141\n');
+  assert.equal(families, [{
+    name: 'http_requests',
+    type: 'counter',
+    help: 'Requests.',
+    samples: [{ name: 'http_requests_total', labels: [['code', '200']], value: 3, timestamp: 1692222226.141 }],
+  }]);
+});
+
+test('a counter named without _total keeps its name for family and samples', () => {
+  const [family] = prom('# TYPE jobs counter\njobs 4\n');
+  assert.is(family?.name, 'jobs');
+  assert.is(family?.samples[0]?.name, 'jobs');
+});
+
+test('untyped becomes unknown, and type names are read in any case', () => {
+  const families = prom('# TYPE a untyped\na 1\n# TYPE b GAUGE\nb 2\n');
+  assert.equal(families.map((family) => family.type), ['unknown', 'gauge']);
+});
+
+test('millisecond timestamps become seconds, negative ones included', () => {
+  const [family] = prom('a 1 1500\na{x="y"} 1 -250\n');
+  assert.equal(family?.samples.map((sample) => sample.timestamp), [1.5, -0.25]);
+});
+
+test('blanks and tabs separate tokens, blank lines and comments are skipped, a trailing comma is allowed', () => {
+  const text = [
+    '# a free comment',
+    '#another comment, with no blank after the hash',
+    '',
+    '   # TYPE  a \t gauge  ',
+    '\t',
+    '  a { x = "1" , y="2", }\t 5 \t 1000  ',
+    '# EOF',
+    '',
+  ].join('\n');
+  assert.equal(prom(text), [{ name: 'a', type: 'gauge', samples: [{ name: 'a', labels: [['x', '1'], ['y', '2']], value: 5, timestamp: 1 }] }]);
+});
+
+test('HELP escapes only backslash and newline; quotes stay as written', () => {
+  const [family] = prom('# HELP a one\\\\two\\nthree \\"q\\" "raw"\na 1\n');
+  assert.is(family?.help, 'one\\two\nthree \\"q\\" "raw"');
+});
+
+test('HELP may follow the samples once, but TYPE may not', () => {
+  assert.is(prom('a 1\n# HELP a late\n')[0]?.help, 'late');
+  rejects('a 1\n# TYPE a gauge\n', 'metadata-after-samples', 2);
+  rejects('# HELP a x\na 1\n# HELP a y\n', 'repeated-metadata', 3);
+});
+
+test('an empty exposition is no families', () => {
+  assert.equal(prom(''), []);
+});
+
+test('a histogram keeps the structural rules: le, order, +Inf equal to _count', () => {
+  const ok = '# TYPE h histogram\nh_bucket{le="0.1"} 1\nh_bucket{le="+Inf"} 2\nh_sum 0.3\nh_count 2\n';
+  assert.is(prom(ok)[0]?.samples.length, 4);
+  rejects('# TYPE h histogram\nh_bucket{le="0.1"} 1\nh_sum 1\nh_count 1\n', 'missing-inf-bucket', 2);
+  rejects('# TYPE h histogram\nh_bucket{le="+Inf"} 2\nh_count 3\n', 'count-mismatch', 2);
+  rejects('# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="0.5"} 1\n', 'bucket-order', 3);
+  rejects('# TYPE h histogram\nh_bucket 1\n', 'missing-label', 2);
+});
+
+test('OpenMetrics value rules do not apply: a negative counter is accepted', () => {
+  assert.is(prom('# TYPE c_total counter\nc_total -1\n')[0]?.samples[0]?.value, -1);
+});
+
+const cases: Array<[string, string, ParseErrorCode, number, number]> = [
+  ['no final newline', 'a 1', 'missing-newline', 1, 4],
+  ['an exemplar', 'a 1 # {} 1\n', 'bad-exemplar', 1, 5],
+  ['a fractional timestamp', 'a 1 1.5\n', 'bad-timestamp', 1, 5],
+  ['a family coming back', 'a 1\nb 1\na 2\n', 'interleaved-family', 3, 1],
+  ['a counter family coming back under its sample name', '# TYPE c_total counter\nc_total 1\nb 1\nc_total 2\n', 'interleaved-family', 4, 1],
+  ['a repeated series', 'a{x="1"} 1\na{x="1"} 2\n', 'duplicate-series', 2, 1],
+  ['an OpenMetrics-only type', '# TYPE s stateset\n', 'bad-type', 1, 10],
+  ['text after the type', '# TYPE a gauge x\n', 'bad-metadata', 1, 15],
+  ['CR LF endings', 'a 1\r\n', 'bad-line-ending', 1, 4],
+  ['a label value without quotes', 'a{x=1} 1\n', 'bad-label-set', 1, 5],
+];
+
+for (const [what, text, code, line, column] of cases) {
+  test(`rejects ${what} with ${code} at ${line}:${column}`, () => rejects(text, code, line, column));
+}
+
+test.run();
