@@ -1,0 +1,128 @@
+// `omen serve`: the Metrics API on node:http, fed by the catalog's instrumentation, authenticated
+// against the service-account store, stopped gracefully by SIGTERM or SIGINT (a second signal cuts
+// in-flight requests). Exit 0 after a graceful stop, 1 when the shutdown deadline had to cut requests.
+import type { CliIO, Verb } from './verb.js';
+import type { DemoHandle } from '../server/demo.js';
+import { parseArgs } from 'node:util';
+import { CATALOG_0_7 } from '../catalog/catalog-0.7.js';
+import { loadCatalog, loadCatalogFile } from '../catalog/catalog.js';
+import { instrumentCatalog } from '../catalog/instrumentation.js';
+import { Registry } from '../registry.js';
+import { ServiceAccountStore } from '../server/account-store.js';
+import { resolveDataDir } from '../server/data-dir.js';
+import { loadDemo } from '../server/demo.js';
+import { LiveKeyIndex } from '../server/key-index.js';
+import { DEFAULT_SHUTDOWN_MS, MetricsServer } from '../server/server.js';
+import { UsageError } from './verb.js';
+
+const DEFAULT_PORT = 8080;
+const DEFAULT_REGION = 'us-west-2';
+
+const usage = `Usage: omen serve [options]
+
+Serves GET /api/v1/observability/metrics (Authorization: Tecton-key <API key>) and GET /healthz.
+
+Options:
+  --host HOST        interface to listen on (default 127.0.0.1)
+  --port N           TCP port, 0 for any free one (default ${DEFAULT_PORT})
+  --data-dir DIR     where the service-account store lives (default $OMEN_DATA_DIR, else ./.omen)
+  --region R         the aws_region label of this deployment (default ${DEFAULT_REGION})
+  --catalog FILE     a catalog JSON file instead of the built-in 0.7 catalog
+  --demo             run the reference feature platform's demo traffic, if it is built
+
+Create an API key first: omen service-account create --name NAME`;
+
+export const verb: Verb = {
+  summary: 'serve the Metrics API (Tecton-key auth, Prometheus/OpenMetrics, gzip)',
+  usage,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const flags = parseFlags(args);
+    const store = new ServiceAccountStore(resolveDataDir(flags['data-dir'], io.env, io.cwd));
+    const keys = await new LiveKeyIndex(store, { onError: (error) => io.err(`omen serve: ${error.message}`) }).start();
+    const catalog = flags.catalog === undefined ? loadCatalog(CATALOG_0_7) : loadCatalogFile(flags.catalog);
+    const registry = new Registry();
+    const metrics = instrumentCatalog(registry, { region: flags.region, catalog });
+    const server = new MetricsServer({ source: registry, keys, host: flags.host, port: flags.port, log: io.err });
+    let demo: DemoHandle | undefined;
+    try {
+      const address = await server.listen();
+      io.out(`omen serve: listening on ${address.url} (catalog ${catalog.version}, region ${flags.region})`);
+      if (keys.size === 0) io.err(`omen serve: no service accounts in ${store.path} yet; create one with: omen service-account create --name NAME`);
+      if (flags.demo) {
+        const startDemo = await loadDemo();
+        if (startDemo === undefined) {
+          io.out('omen serve: --demo: the demo platform is not built yet (lib/platform/demo.ts has no startDemo); serving without demo traffic');
+        } else {
+          demo = await startDemo({ metrics, registry, server, store, region: flags.region, clock: registry.clock, url: address.url, log: io.out });
+        }
+      }
+      const signal = await nextSignal();
+      io.out(`omen serve: ${signal}: finishing ${server.inFlight} in-flight request(s), at most ${DEFAULT_SHUTDOWN_MS / 1000} s; send it again to stop now`);
+    } catch (error: unknown) {
+      await server.close(0);
+      keys.stop();
+      throw error;
+    }
+    const closing = server.close(DEFAULT_SHUTDOWN_MS);
+    const cut = () => {
+      io.err('omen serve: second signal: cutting in-flight requests');
+      server.cutConnections();
+    };
+    process.once('SIGTERM', cut).once('SIGINT', cut);
+    try {
+      await demo?.stop();
+      const { graceful } = await closing;
+      io.out(graceful ? 'omen serve: stopped' : 'omen serve: stopped; the shutdown deadline cut some requests');
+      return graceful ? 0 : 1;
+    } finally {
+      process.off('SIGTERM', cut).off('SIGINT', cut);
+      keys.stop();
+    }
+  },
+};
+
+interface ServeFlags {
+  host: string;
+  port: number;
+  region: string;
+  'data-dir': string | undefined;
+  catalog: string | undefined;
+  demo: boolean;
+}
+
+function parseFlags(args: string[]): ServeFlags {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        region: { type: 'string' },
+        catalog: { type: 'string' },
+        demo: { type: 'boolean' },
+      },
+    }));
+  } catch (error: unknown) {
+    throw new UsageError((error as Error).message);
+  }
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port ${JSON.stringify(values.port)}: must be 0 to 65535 (0 picks a free port)`);
+  const region = values.region ?? DEFAULT_REGION;
+  if (region.trim() === '') throw new UsageError('invalid --region "": pass the aws_region label, e.g. us-west-2');
+  return { host: values.host ?? '127.0.0.1', port, region, 'data-dir': values['data-dir'], catalog: values.catalog, demo: values.demo ?? false };
+}
+
+/** Resolves with the first SIGTERM or SIGINT, then stops listening for it. */
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', on).off('SIGINT', on);
+      resolve(signal);
+    };
+    process.once('SIGTERM', on).once('SIGINT', on);
+  });
+}

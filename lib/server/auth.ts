@@ -1,0 +1,47 @@
+// `Authorization: Tecton-key <API key>` on every Metrics API route, reusable by routes the platform
+// mounts. authenticate(): a header parse, one SHA-256 and a constant-time compare per account.
+// Always: unknown and revoked keys get the same answer, so a reply never says whether a key existed.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServiceAccount } from './account-store.js';
+import type { KeyVerifier } from './key-index.js';
+
+export const AUTH_SCHEME = 'Tecton-key';
+
+// RFC 9110 token68; a key longer than this is not one of ours and is not worth hashing.
+const CREDENTIALS = /^[A-Za-z0-9\-._~+/]+=*$/;
+const MAX_KEY_LENGTH = 512;
+
+export type AuthResult =
+  | { ok: true; account: ServiceAccount }
+  | { ok: false; status: 401 | 503; reason: string };
+
+const MISSING = `missing Authorization header: send "Authorization: ${AUTH_SCHEME} <API key>"`;
+const MALFORMED = `malformed Authorization header: expected "${AUTH_SCHEME} <API key>"`;
+const REFUSED = 'invalid API key: unknown or revoked; create one with "omen service-account create"';
+const UNAVAILABLE = 'service accounts are unavailable: the server cannot read its account store';
+
+/** Checks the request's credentials against `keys`. */
+export function authenticate(req: IncomingMessage, keys: KeyVerifier): AuthResult {
+  const header = req.headers.authorization;
+  if (header === undefined || header.trim() === '') return { ok: false, status: 401, reason: MISSING };
+  const match = /^\s*(\S+)\s+(\S+)\s*$/.exec(header);
+  // Auth schemes are case-insensitive (RFC 9110 §11.1); the key itself is compared exactly.
+  if (match === null || match[1]!.toLowerCase() !== AUTH_SCHEME.toLowerCase()) return { ok: false, status: 401, reason: MALFORMED };
+  const key = match[2]!;
+  if (key.length > MAX_KEY_LENGTH || !CREDENTIALS.test(key)) return { ok: false, status: 401, reason: MALFORMED };
+  const check = keys.verify(key);
+  if (check.ok) return { ok: true, account: check.account };
+  return check.reason === 'unavailable' ? { ok: false, status: 503, reason: UNAVAILABLE } : { ok: false, status: 401, reason: REFUSED };
+}
+
+/** Answers a failed authentication: the status, a one-line reason and, for 401, the challenge. */
+export function refuse(res: ServerResponse, result: Extract<AuthResult, { ok: false }>): void {
+  const body = `${result.reason}\n`;
+  const headers: Record<string, string | number> = {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+  };
+  if (result.status === 401) headers['WWW-Authenticate'] = AUTH_SCHEME;
+  res.writeHead(result.status, headers).end(body);
+}
