@@ -107,7 +107,8 @@ export class ExpositionBuilder {
     const reservedAt = line.labelAt[skip] ?? line.nameAt;
     if (!rules.add(scan, kind, line, reservedValue, reservedAt)) {
       if (ts === undefined) {
-        scan.fail('duplicate-series', `${quote(line.name)} with these labels already appeared in this metric: each series appears once (or once per timestamp)`, line.nameAt);
+        const series = scan.text.slice(line.nameAt, line.valueAt - 1);
+        scan.fail('duplicate-series', `series ${quote(series)} appears again: without timestamps each series appears once`, line.nameAt);
       }
       rules.close(scan);
       rules.add(scan, kind, line, reservedValue, reservedAt);

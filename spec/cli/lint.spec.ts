@@ -1,0 +1,91 @@
+// `omen lint` through the real dispatcher: files, stdin, format detection, usage errors, and every upstream case.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { main } from '../../lib/cli.js';
+import type { CliIO } from '../../lib/cli/verb.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'omen-lint-'));
+const conformance = new URL('../../../../shared/openmetrics-tests/', import.meta.url);
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function lint(args: string[], stdin = ''): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIO = { out: (t) => void out.push(t), err: (t) => void err.push(t), stdin: Readable.from([Buffer.from(stdin)]), env: {}, cwd: dir };
+  const code = await main(['lint', ...args], io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+function file(name: string, content: string): string {
+  writeFileSync(join(dir, name), content);
+  return name;
+}
+
+test('a valid OpenMetrics file reports its families and samples and exits 0', async () => {
+  const run = await lint([file('ok.om', '# TYPE a counter\na_total 1\na_created 2\n# TYPE b gauge\nb 1\n# EOF\n')]);
+  assert.equal(run, { code: 0, out: 'ok: 2 families, 3 samples', err: '' });
+});
+
+test('an invalid file prints FILE:LINE:COL: message (code) and exits 1', async () => {
+  const run = await lint([file('bad.om', '# TYPE a gauge\na 1\na{x="1"} 0x1\n# EOF\n')]);
+  assert.is(run.code, 1);
+  assert.match(run.out, /^bad\.om:3:10: invalid value "0x1": .* \(bad-number\)$/);
+});
+
+test('without --format a # EOF line selects OpenMetrics, its absence Prometheus 0.0.4', async () => {
+  const prom = file('plain.prom', '# TYPE a_total counter\na_total 1 1692222226141\n');
+  assert.equal(await lint([prom]), { code: 0, out: 'ok: 1 family, 1 sample', err: '' });
+  // Read as OpenMetrics, the 0.0.4 counter TYPE line names a family whose total would be a_total_total.
+  const forced = await lint(['--format', 'openmetrics', prom]);
+  assert.is(forced.code, 1);
+  assert.match(forced.out, /^plain\.prom:2:1: .*\(bad-sample-name\)$/);
+  assert.match((await lint(['--format', 'openmetrics', file('gauge.prom', 'a 1\n')])).out, /:2:1: .*\(missing-eof\)$/);
+  const om = file('tabs.om', 'a\t1\n# EOF\n');
+  assert.match((await lint([om])).out, /tabs\.om:1:2: .*\(unexpected-whitespace\)$/);
+  assert.equal(await lint(['--format=prometheus', file('tabs.prom', 'a\t1\n')]), { code: 0, out: 'ok: 1 family, 1 sample', err: '' });
+});
+
+test('- reads stdin and names it <stdin> in errors', async () => {
+  assert.equal(await lint(['-'], 'a 1\n# EOF\n'), { code: 0, out: 'ok: 1 family, 1 sample', err: '' });
+  const run = await lint(['-'], 'a 1\nb 1\na 2\n');
+  assert.equal([run.code, run.out.split(' ')[0]], [1, '<stdin>:3:1:']);
+});
+
+test('usage problems exit 2 with the usage text; an unreadable file exits 1', async () => {
+  for (const args of [[], ['a', 'b'], ['--format', 'json', 'x'], ['--format'], ['--strict', 'x']]) {
+    const run = await lint(args);
+    assert.is(run.code, 2, args.join(' '));
+    assert.match(run.err, /Usage: omen lint/);
+  }
+  const missing = await lint(['no-such-file.txt']);
+  assert.is(missing.code, 1);
+  assert.match(missing.err, /cannot read "no-such-file\.txt": ENOENT/);
+});
+
+const cases = existsSync(conformance) ? readdirSync(conformance).filter((name) => existsSync(new URL(`${name}/test.json`, conformance))).sort() : [];
+if (cases.length === 0) console.log(`lint: upstream cases skipped, none at ${conformance.pathname}`);
+
+test(`omen lint --format openmetrics agrees with shouldParse on all ${cases.length} upstream cases`, async () => {
+  const disagreements: string[] = [];
+  for (const name of cases) {
+    const { shouldParse, file: input = 'metrics' } = JSON.parse(readFileSync(new URL(`${name}/test.json`, conformance), 'utf8')) as { shouldParse: boolean; file?: string };
+    const path = new URL(`${name}/${input}`, conformance).pathname;
+    const run = await lint(['--format', 'openmetrics', path]);
+    if (run.code !== (shouldParse ? 0 : 1)) disagreements.push(`${name}: exit ${run.code} ${run.out} ${run.err}`);
+    if (!shouldParse && !run.out.startsWith(`${path}:`)) disagreements.push(`${name}: no FILE:LINE:COL in ${JSON.stringify(run.out)}`);
+  }
+  assert.equal(disagreements, []);
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test.run();
