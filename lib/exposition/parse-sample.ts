@@ -23,7 +23,7 @@ export class SampleLine {
   name = '';
   nameAt = 0;
   labels: LabelPair[] = [];
-  /** Offset of each label's name, for errors that point at a label. */
+  /** Offset of each label's name, for errors that point at a label; entries past labels.length are stale. */
   labelAt: number[] = [];
   /** The text between the braces (empty without labels) and whether it is plain: one-space grammar, no backslash. */
   labelsFrom = 0;
@@ -56,7 +56,6 @@ export function readSample(scan: LineScan, out: SampleLine, at: number): void {
   // 0.0.4 allows blanks between the name and `{`; without a `{` they are the separator before the value.
   let i = scan.loose ? scan.skipBlanks(nameEnd) : nameEnd;
   if (i !== nameEnd && (i >= scan.lineEnd || text.charCodeAt(i) !== OPEN_BRACE)) i = nameEnd;
-  if (out.labelAt.length > 0) out.labelAt.length = 0;
   if (i < scan.lineEnd && text.charCodeAt(i) === OPEN_BRACE) {
     scan.backslash = false;
     out.labels = readLabels(scan, i, out.labelAt, out.cache);
@@ -101,6 +100,7 @@ export function readSample(scan: LineScan, out: SampleLine, at: number): void {
       scan.fail('unexpected-whitespace', `trailing whitespace after the timestamp ${quote(text.slice(out.timestampAt, i))}`, i);
     }
     if (text.charCodeAt(next) !== HASH) {
+      if (scan.loose) scan.fail('bad-timestamp', `unexpected ${quote(scan.rest(next))} after the timestamp: a 0.0.4 sample line ends with it`, next);
       scan.fail('bad-exemplar', `unexpected ${quote(scan.rest(next))} after the timestamp: only an exemplar " # {labels} value" may follow`, next);
     }
   }
@@ -128,7 +128,7 @@ export function readLabels(scan: LineScan, at: number, positions: number[] | und
     }
     const index = labels.length;
     const name = cache === undefined ? text.slice(i, nameEnd) : (cache.names[index] = scan.slice(i, nameEnd, cache.names[index] ?? ''));
-    positions?.push(i);
+    if (positions !== undefined) positions[index] = i;
     if (labels.length > 0) {
       if (name === previous) scan.fail('duplicate-label', `label ${quote(name)} appears twice in ${quote(scan.rest(at))}`, i);
       if (name < previous) sorted = false;
