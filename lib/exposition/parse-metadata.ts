@@ -67,7 +67,7 @@ function readOpenMetrics(scan: LineScan, out: MetadataLine, at: number): void {
   if (kind === 'help') {
     // The ABNF's escaped-string has no raw `"`, but the upstream case help_escaping (`# HELP a9 \\"`)
     // must parse, so a raw `"` in HELP text is taken literally, as Prometheus' own parser does.
-    out.text = scan.readEscaped(restAt, false, true, true);
+    out.text = scan.readEscaped(restAt, false, true);
     return;
   }
   const rest = text.slice(restAt, scan.lineEnd);
@@ -104,7 +104,7 @@ function readPrometheus(scan: LineScan, out: MetadataLine, at: number): void {
   out.textAt = restAt;
   if (out.kind === 'help') {
     // [EXPO]: HELP escapes only `\\` and `\n`; `\"` and a raw `"` are literal text.
-    out.text = scan.readEscaped(restAt, false, false, true);
+    out.text = scan.readEscaped(restAt, false, false);
     return;
   }
   const typeEnd = scan.tokenEnd(restAt);

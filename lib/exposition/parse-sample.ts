@@ -143,9 +143,9 @@ export function readLabels(scan: LineScan, at: number, positions: number[] | und
       scan.fail('bad-label-set', `the value of label ${quote(name)} must be in double quotes, found ${quote(scan.rest(j))}`, j);
     }
     if (cache === undefined) {
-      labels.push([name, scan.readEscaped(j + 1, true, true, false)]);
+      labels.push([name, scan.readEscaped(j + 1, true, true)]);
     } else {
-      const value = scan.readEscaped(j + 1, true, true, false, cache.values[index] ?? '');
+      const value = scan.readEscaped(j + 1, true, true, cache.values[index] ?? '');
       cache.values[index] = value;
       labels.push([name, value]);
     }

@@ -113,9 +113,10 @@ export class LineScan {
    * Reads an escaped string from `at`: up to an unescaped `"` when `quoted` (a label value, the quote
    * consumed), else to the line end (HELP text). `\\`, `\n` and, where `quoteEscape`, `\"` are escapes;
    * a backslash before any other character stays literal ([S "Escaping"]: `\\a` is preferable to `\a`).
-   * `rawQuote` allows an unescaped `"` in HELP (Prometheus 0.0.4); OpenMetrics' escaped-string forbids it.
+   * An unescaped `"` in HELP text is literal (see parse-metadata.ts on the upstream help_escaping case).
+   * `cached` is returned instead of a new slice when it holds the same characters.
    */
-  readEscaped(at: number, quoted: boolean, quoteEscape: boolean, rawQuote: boolean, cached = ''): string {
+  readEscaped(at: number, quoted: boolean, quoteEscape: boolean, cached = ''): string {
     const text = this.text;
     const end = this.lineEnd;
     let out = '';
@@ -123,14 +124,9 @@ export class LineScan {
     let i = at;
     while (i < end) {
       const c = text.charCodeAt(i);
-      if (c === QUOTE) {
-        if (quoted) {
-          this.end = i + 1;
-          return segment === at ? this.slice(at, i, cached) : out + text.slice(segment, i);
-        }
-        if (!rawQuote) {
-          this.fail('bad-escape', `unescaped " in HELP text ${quote(this.rest(at))}: OpenMetrics requires \\" for a double quote`, i);
-        }
+      if (c === QUOTE && quoted) {
+        this.end = i + 1;
+        return segment === at ? this.slice(at, i, cached) : out + text.slice(segment, i);
       } else if (c === BACKSLASH) {
         this.backslash = true;
         if (i + 1 >= end) {

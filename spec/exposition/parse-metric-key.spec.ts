@@ -53,6 +53,15 @@ test('different label sets never share a key, even with separators inside values
   assert.is(seen.size, sets.length);
 });
 
+test('wide label sets are matched by name, not position, in any order', () => {
+  const keys = new MetricKeys();
+  const labels: LabelPair[] = Array.from({ length: 12 }, (_, i) => [`l${i}`, String(i)]);
+  const reference = keys.key(labels, -1, rawOf(labels));
+  assert.is(keys.key([...labels].reverse(), -1, undefined), reference);
+  const renamed: LabelPair[] = labels.map(([name, value], i) => [i === 5 ? 'other' : name, value]);
+  assert.is.not(keys.key(renamed.reverse(), -1, undefined), reference);
+});
+
 test('reset forgets the family order', () => {
   const keys = new MetricKeys();
   keys.key([['b', '1'], ['a', '2']], -1, undefined);

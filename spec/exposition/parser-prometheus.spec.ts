@@ -98,6 +98,8 @@ const cases: Array<[string, string, ParseErrorCode, number, number]> = [
   ['an OpenMetrics-only type', '# TYPE s stateset\n', 'bad-type', 1, 10],
   ['text after the type', '# TYPE a gauge x\n', 'bad-metadata', 1, 15],
   ['CR LF endings', 'a 1\r\n', 'bad-line-ending', 1, 4],
+  ['a counter whose family name is taken', '# TYPE x gauge\nx 1\n# TYPE x_total counter\n', 'name-clash', 3, 16],
+  ['text after the timestamp', 'a 1 2 3\n', 'bad-timestamp', 1, 7],
   ['a label value without quotes', 'a{x=1} 1\n', 'bad-label-set', 1, 5],
 ];
 

@@ -77,6 +77,10 @@ test('escapes in label values and HELP decode; a backslash before another charac
   assert.equal(family?.samples[0]?.labels, [['v', '\\ " \n \\z ü 😀']]);
 });
 
+test('a raw double quote in HELP is literal, as the upstream help_escaping case requires', () => {
+  assert.is(parse(om('# HELP a say "hi" \\\\"'))[0]?.help, 'say "hi" \\"');
+});
+
 test('label values may hold #, braces, spaces and NUL without ending the label set', () => {
   const [family] = parse(om('a{x="} # {",y="\u0000"} 1'));
   assert.equal(family?.samples[0]?.labels, [['x', '} # {'], ['y', '\u0000']]);
@@ -148,6 +152,7 @@ const cases: Array<[string, string | Uint8Array, ParseErrorCode, number, number]
   ['a byte order mark', '\ufeffa 1\n# EOF\n', 'bad-utf8', 1, 1],
   ['invalid UTF-8', Uint8Array.from([0x61, 0x20, 0x31, 0x0a, 0x61, 0x7b, 0x62, 0x3d, 0x22, 0xc3, 0x28]), 'bad-utf8', 2, 6],
   ['a lone surrogate in a string', 'a{b="\ud800"} 1\n# EOF\n', 'bad-utf8', 1, 6],
+  ['a lone low surrogate in HELP', '# HELP a x\udc00\n# EOF\n', 'bad-utf8', 1, 11],
   // line grammar
   ['an unknown # line', '# NOTE a\n# EOF\n', 'bad-comment', 1, 1],
   ['a type in capitals', '# TYPE a Gauge\n# EOF\n', 'bad-type', 1, 10],
