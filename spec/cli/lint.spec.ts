@@ -74,7 +74,7 @@ test('usage problems exit 2 with the usage text; an unreadable file exits 1', as
 const cases = existsSync(conformance) ? readdirSync(conformance).filter((name) => existsSync(new URL(`${name}/test.json`, conformance))).sort() : [];
 if (cases.length === 0) console.log(`lint: upstream cases skipped, none at ${conformance.pathname}`);
 
-test(`omen lint --format openmetrics agrees with shouldParse on all ${cases.length} upstream cases`, async () => {
+if (cases.length > 0) test(`omen lint --format openmetrics agrees with shouldParse on all ${cases.length} upstream cases`, async () => {
   const disagreements: string[] = [];
   for (const name of cases) {
     const { shouldParse, file: input = 'metrics' } = JSON.parse(readFileSync(new URL(`${name}/test.json`, conformance), 'utf8')) as { shouldParse: boolean; file?: string };
