@@ -43,6 +43,17 @@ export const verb: Verb = {
     const registry = new Registry();
     const metrics = instrumentCatalog(registry, { region: flags.region, catalog });
     const server = new MetricsServer({ source: registry, keys, host: flags.host, port: flags.port, log: io.err });
+    // Signals are caught before anything is announced, since whoever reads "listening" may signal at
+    // once: the first one starts a graceful stop, any later one cuts what is still in flight.
+    let signals = 0;
+    let firstSignal: (signal: NodeJS.Signals) => void = () => {};
+    const stopRequested = new Promise<NodeJS.Signals>((resolve) => (firstSignal = resolve));
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (++signals === 1) return firstSignal(signal);
+      io.err('omen serve: second signal: cutting in-flight requests');
+      server.cutConnections();
+    };
+    process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
     let demo: DemoHandle | undefined;
     try {
       const address = await server.listen();
@@ -56,26 +67,16 @@ export const verb: Verb = {
           demo = await startDemo({ metrics, registry, server, store, region: flags.region, clock: registry.clock, url: address.url, log: io.out });
         }
       }
-      const signal = await nextSignal();
+      const signal = await stopRequested;
       io.out(`omen serve: ${signal}: finishing ${server.inFlight} in-flight request(s), at most ${DEFAULT_SHUTDOWN_MS / 1000} s; send it again to stop now`);
-    } catch (error: unknown) {
-      await server.close(0);
-      keys.stop();
-      throw error;
-    }
-    const closing = server.close(DEFAULT_SHUTDOWN_MS);
-    const cut = () => {
-      io.err('omen serve: second signal: cutting in-flight requests');
-      server.cutConnections();
-    };
-    process.once('SIGTERM', cut).once('SIGINT', cut);
-    try {
+      const closing = server.close(DEFAULT_SHUTDOWN_MS);
       await demo?.stop();
       const { graceful } = await closing;
-      io.out(graceful ? 'omen serve: stopped' : 'omen serve: stopped; the shutdown deadline cut some requests');
+      io.out(graceful ? 'omen serve: stopped' : 'omen serve: stopped; in-flight requests were cut');
       return graceful ? 0 : 1;
     } finally {
-      process.off('SIGTERM', cut).off('SIGINT', cut);
+      process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
+      await server.close(0);
       keys.stop();
     }
   },
@@ -114,15 +115,4 @@ function parseFlags(args: string[]): ServeFlags {
   const region = values.region ?? DEFAULT_REGION;
   if (region.trim() === '') throw new UsageError('invalid --region "": pass the aws_region label, e.g. us-west-2');
   return { host: values.host ?? '127.0.0.1', port, region, 'data-dir': values['data-dir'], catalog: values.catalog, demo: values.demo ?? false };
-}
-
-/** Resolves with the first SIGTERM or SIGINT, then stops listening for it. */
-function nextSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off('SIGTERM', on).off('SIGINT', on);
-      resolve(signal);
-    };
-    process.once('SIGTERM', on).once('SIGINT', on);
-  });
 }

@@ -1,0 +1,165 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ServiceAccountStore } from '../../lib/server/account-store.js';
+import { DEMO_MODULE } from '../../lib/server/demo.js';
+import { METRICS_PATH } from '../../lib/server/metrics-route.js';
+import { send } from '../server/harness.js';
+
+const CLI = fileURLToPath(new URL('../../lib/cli.js', import.meta.url));
+const BOUND = 20_000;
+
+let dir: string;
+let apiKey: string;
+
+test.before.each(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'omen-serve-'));
+  ({ apiKey } = await new ServiceAccountStore(join(dir, 'data')).create({ name: 'spec' }));
+});
+
+test.after.each(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Serve {
+  child: ChildProcess;
+  output: () => string;
+  line: (pattern: RegExp) => Promise<RegExpExecArray>;
+  exited: Promise<number | null>;
+}
+
+/** `omen serve` as a real process; output is stdout and stderr together, line by line. */
+function serve(args: string[]): Serve {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', join(dir, 'data'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  const waiters: (() => void)[] = [];
+  const take = (chunk: Buffer) => {
+    text += chunk.toString();
+    for (const wake of waiters.splice(0)) wake();
+  };
+  child.stdout!.on('data', take);
+  child.stderr!.on('data', take);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const line = async (pattern: RegExp): Promise<RegExpExecArray> => {
+    const deadline = Date.now() + BOUND;
+    for (;;) {
+      const match = pattern.exec(text);
+      if (match !== null) return match;
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no line matching ${pattern} in:\n${text}`);
+      await Promise.race([new Promise<void>((resolve) => waiters.push(resolve)), exited, new Promise((resolve) => setTimeout(resolve, 500))]);
+    }
+  };
+  return { child, output: () => text, line, exited };
+}
+
+const portOf = async (s: Serve) => Number((await s.line(/listening on http:\/\/127\.0\.0\.1:(\d+)\/api\/v1\/observability\/metrics/))[1]);
+
+/**
+ * A scrape held in flight: chunked body not yet finished, so the server is inside the request.
+ * `Expect: 100-continue` makes the server say when it has taken the request.
+ */
+function heldScrape(port: number) {
+  const socket = connect(port, '127.0.0.1');
+  let received = '';
+  let onData: () => void = () => {};
+  socket.on('data', (chunk: Buffer) => {
+    received += chunk.toString('latin1');
+    onData();
+  });
+  socket.on('error', () => {});
+  socket.write(`GET ${METRICS_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Tecton-key ${apiKey}\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n`);
+  const taken = new Promise<void>((resolve) => (onData = () => received.includes('100 Continue') && resolve()));
+  const closed = new Promise<string>((resolve) => socket.on('close', () => resolve(received)));
+  return { taken, closed, finish: () => socket.write('0\r\n\r\n') };
+}
+
+test('serve prints its URL and answers scrapes with the catalog, labelled with --region', async () => {
+  const s = serve(['--region', 'eu-central-1']);
+  try {
+    const port = await portOf(s);
+    const ok = await send(port, 'GET', METRICS_PATH, { Authorization: `Tecton-key ${apiKey}` });
+    assert.is(ok.status, 200);
+    assert.ok(ok.body.toString().includes('feature_service_requests_total_rate{aws_region="eu-central-1"} 0 '));
+    assert.is((await send(port, 'GET', METRICS_PATH, {})).status, 401);
+  } finally {
+    s.child.kill('SIGTERM');
+    assert.is(await s.exited, 0);
+  }
+});
+
+test('SIGTERM lets an in-flight scrape complete, then the process exits 0', async () => {
+  const s = serve([]);
+  const port = await portOf(s);
+  const scrape = heldScrape(port);
+  await scrape.taken;
+  s.child.kill('SIGTERM');
+  await s.line(/SIGTERM: finishing 1 in-flight request/);
+  scrape.finish();
+  const response = await scrape.closed;
+  assert.ok(response.includes('HTTP/1.1 200 OK'), response.slice(0, 300));
+  assert.match(response, /\r\nConnection: close\r\n/i);
+  assert.ok(response.includes('# TYPE stream_ingestapi_offline_store_write_rate gauge'), 'the whole exposition arrived');
+  assert.is(await s.exited, 0);
+  assert.match(s.output(), /omen serve: stopped\n/);
+});
+
+test('a second signal cuts the in-flight scrape and the exit code says so', async () => {
+  const s = serve([]);
+  const port = await portOf(s);
+  const scrape = heldScrape(port);
+  await scrape.taken;
+  s.child.kill('SIGINT');
+  await s.line(/SIGINT: finishing 1 in-flight request/);
+  s.child.kill('SIGINT');
+  const response = await scrape.closed;
+  assert.not.ok(response.includes('200 OK'));
+  assert.is(await s.exited, 1);
+  assert.match(s.output(), /second signal: cutting in-flight requests/);
+});
+
+test('--demo says the demo platform is not built while lib/platform has no demo', async () => {
+  const s = serve(['--demo']);
+  try {
+    await portOf(s);
+    if (existsSync(fileURLToPath(DEMO_MODULE))) {
+      assert.not.ok(s.output().includes('not built'));
+    } else {
+      await s.line(/--demo: the demo platform is not built yet/);
+    }
+  } finally {
+    s.child.kill('SIGTERM');
+    assert.is(await s.exited, 0);
+  }
+});
+
+test('serve refuses to start on a corrupt store, naming the file (exit 1)', async () => {
+  mkdirSync(join(dir, 'bad'));
+  writeFileSync(join(dir, 'bad', 'service-accounts.json'), '[1,');
+  const s = serve(['--data-dir', join(dir, 'bad')]);
+  assert.is(await s.exited, 1);
+  assert.ok(s.output().includes(join(dir, 'bad', 'service-accounts.json')), s.output());
+  assert.not.ok(s.output().includes('listening'));
+});
+
+test('serve rejects a bad port as a usage error (exit 2)', async () => {
+  const s = serve(['--port', '70000']);
+  assert.is(await s.exited, 2);
+  assert.match(s.output(), /invalid --port "70000": must be 0 to 65535/);
+});
+
+test('serve with no accounts says how to create one', async () => {
+  const s = serve(['--data-dir', join(dir, 'empty')]);
+  try {
+    await portOf(s);
+    await s.line(/no service accounts in .* yet; create one with: omen service-account create --name NAME/);
+  } finally {
+    s.child.kill('SIGTERM');
+    assert.is(await s.exited, 0);
+  }
+});
+
+test.run();

@@ -1,0 +1,203 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatKeyHash, generateApiKey, findHash, hashApiKey } from '../../lib/server/api-key.js';
+import { writeFileAtomic } from '../../lib/server/atomic-file.js';
+import { parseStore, ServiceAccountStore, STORE_FILE, StoreError } from '../../lib/server/account-store.js';
+import { LiveKeyIndex } from '../../lib/server/key-index.js';
+import { tempDir, waitFor } from './harness.js';
+
+let dir: string;
+let store: ServiceAccountStore;
+
+test.before.each(() => {
+  dir = tempDir();
+  store = new ServiceAccountStore(join(dir, 'data'), { now: () => new Date('2026-01-02T03:04:05.000Z') });
+});
+
+test.after.each(() => rmSync(dir, { recursive: true, force: true }));
+
+test('create makes the data dir 0700 and the store 0600, and returns a long random key once', async () => {
+  const { account, apiKey } = await store.create({ name: 'prometheus', description: 'central Prometheus' });
+  assert.is(statSync(store.dir).mode & 0o777, 0o700);
+  assert.is(statSync(store.path).mode & 0o777, 0o600);
+  assert.match(apiKey, /^[A-Za-z0-9_-]{43}$/);
+  assert.match(account.id, /^[0-9a-f]{32}$/);
+  assert.equal({ ...account, id: '' }, { id: '', name: 'prometheus', description: 'central Prometheus', createdAt: '2026-01-02T03:04:05.000Z' });
+  const file = readFileSync(store.path, 'utf8');
+  assert.not.ok(file.includes(apiKey), 'the key itself is never written');
+  assert.ok(file.includes(formatKeyHash(apiKey)), 'only its hash');
+});
+
+test('keys differ every time and hash to the stored form', () => {
+  const keys = new Set(Array.from({ length: 200 }, generateApiKey));
+  assert.is(keys.size, 200);
+  const key = [...keys][0]!;
+  assert.match(formatKeyHash(key), /^sha256:[0-9a-f]{64}$/);
+  assert.is(formatKeyHash(key), `sha256:${hashApiKey(key).toString('hex')}`);
+});
+
+test('findHash finds the match wherever it is, and -1 when absent', () => {
+  const hashes = ['a', 'b', 'c'].map(hashApiKey);
+  assert.is(findHash(hashApiKey('a'), hashes), 0);
+  assert.is(findHash(hashApiKey('c'), hashes), 2);
+  assert.is(findHash(hashApiKey('d'), hashes), -1);
+  assert.is(findHash(hashApiKey('a'), []), -1);
+});
+
+test('list shows id, name, description and created, never a key or hash', async () => {
+  await store.create({ name: 'a' });
+  await store.create({ name: 'b', description: 'second' });
+  const accounts = await store.list();
+  assert.equal(accounts.map((a) => [a.name, a.description]), [['a', ''], ['b', 'second']]);
+  for (const account of accounts) assert.equal(Object.keys(account).sort(), ['createdAt', 'description', 'id', 'name']);
+});
+
+test('delete removes one account and reports unknown ids', async () => {
+  const a = await store.create({ name: 'a' });
+  const b = await store.create({ name: 'b' });
+  assert.is((await store.delete(a.account.id))?.name, 'a');
+  assert.is(await store.delete(a.account.id), undefined);
+  assert.equal((await store.list()).map((x) => x.id), [b.account.id]);
+});
+
+test('an absent store is empty, not an error', async () => {
+  assert.equal(await store.list(), []);
+});
+
+test('concurrent creates are serialized by the lock and none is lost', async () => {
+  const other = new ServiceAccountStore(store.dir);
+  await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? store : other).create({ name: `n${i}` })));
+  assert.equal((await store.list()).map((a) => a.name).sort(), Array.from({ length: 12 }, (_, i) => `n${i}`).sort());
+  assert.not.ok(readdirSync(store.dir).some((name) => name.endsWith('.lock') || name.endsWith('.tmp')), 'no lock or temp file left');
+});
+
+test('a lock left by a dead process is taken over', async () => {
+  mkdirSync(store.dir, { recursive: true });
+  writeFileSync(`${store.path}.lock`, '999999999');
+  await store.create({ name: 'after-crash' });
+  assert.is((await store.list()).length, 1);
+});
+
+test('a reader never sees a half-written store while it is being replaced', async () => {
+  const path = join(dir, 'atomic.json');
+  const version = (n: number) => JSON.stringify({ n, padding: 'x'.repeat(64 * 1024 + n) });
+  await writeFileAtomic(path, version(0));
+  let writing = true;
+  const writer = (async () => {
+    for (let n = 1; n <= 40; n++) await writeFileAtomic(path, version(n));
+    writing = false;
+  })();
+  let reads = 0;
+  while (writing) {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as { n: number; padding: string };
+    assert.is(parsed.padding.length, 64 * 1024 + parsed.n, 'a whole version');
+    reads++;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await writer;
+  assert.ok(reads > 0);
+  assert.is(statSync(path).mode & 0o777, 0o600);
+  assert.equal(readdirSync(dir).filter((name) => name.endsWith('.tmp')), []);
+});
+
+test('a temp file left by a crash mid-write does not disturb the store', async () => {
+  await store.create({ name: 'kept' });
+  writeFileSync(join(store.dir, `.${STORE_FILE}.4242.deadbeef.tmp`), '{"version":1,"accounts":[{"trunc');
+  assert.equal((await store.list()).map((a) => a.name), ['kept']);
+  await store.create({ name: 'next' });
+  assert.is((await store.list()).length, 2);
+});
+
+const corrupt = (what: string, text: string, detail: RegExp) =>
+  test(`a store that is ${what} is an error naming the file, and is left as it was`, async () => {
+    mkdirSync(store.dir, { recursive: true });
+    writeFileSync(store.path, text);
+    for (const action of [() => store.list(), () => store.create({ name: 'x' })]) {
+      await action().then(
+        () => assert.unreachable('a corrupt store must not be used'),
+        (error: unknown) => {
+          assert.instance(error, StoreError);
+          assert.ok((error as Error).message.includes(store.path), (error as Error).message);
+          assert.match((error as Error).message, detail);
+        },
+      );
+    }
+    assert.is(readFileSync(store.path, 'utf8'), text, 'never reset');
+  });
+
+corrupt('not JSON', '{"version":1,"accounts":[', /not JSON/);
+corrupt('empty', '', /not JSON/);
+corrupt('of another version', '{"version":2,"accounts":[]}', /"version": 1/);
+corrupt('missing its accounts', '{"version":1}', /"accounts" must be an array/);
+corrupt('holding a bad hash', `{"version":1,"accounts":[{"id":"${'a'.repeat(32)}","name":"n","description":"","createdAt":"2026-01-01T00:00:00Z","keyHash":"md5:00"}]}`, /accounts\[0\]\.keyHash/);
+corrupt(
+  'holding a duplicated id',
+  `{"version":1,"accounts":[${[1, 2].map(() => `{"id":"${'b'.repeat(32)}","name":"n","description":"","createdAt":"2026-01-01T00:00:00Z","keyHash":"sha256:${'0'.repeat(64)}"}`).join(',')}]}`,
+  /appears twice/,
+);
+
+test('an unreadable store is an error naming the file', async () => {
+  mkdirSync(store.path, { recursive: true }); // a directory where the file should be: EISDIR, even for root
+  await store.list().then(
+    () => assert.unreachable(),
+    (error: Error) => assert.ok(error instanceof StoreError && error.message.startsWith(`cannot read service-account store ${store.path}`), error.message),
+  );
+});
+
+test('names and descriptions are one line of bounded length', async () => {
+  for (const input of [{ name: '' }, { name: '  ' }, { name: 'a\nb' }, { name: 'x'.repeat(129) }, { name: 'ok', description: 'tab\there' }]) {
+    await store.create(input).then(
+      () => assert.unreachable(JSON.stringify(input)),
+      (error: Error) => assert.match(error.message, /^invalid service account (name|description)/),
+    );
+  }
+});
+
+test('parseStore accepts exactly what the store writes', async () => {
+  await store.create({ name: 'round', description: 'trip "quoted" \\ back' });
+  const parsed = parseStore(readFileSync(store.path, 'utf8'), store.path);
+  assert.is(parsed[0]!.description, 'trip "quoted" \\ back');
+});
+
+test('the key index picks up new and deleted accounts from the real file within a bounded wait', async () => {
+  const index = await new LiveKeyIndex(store).start();
+  try {
+    const { apiKey, account } = await new ServiceAccountStore(store.dir).create({ name: 'from-another-process' });
+    await waitFor('the new key to verify', () => index.verify(apiKey).ok);
+    const check = index.verify(apiKey);
+    assert.is(check.ok && check.account.id, account.id);
+    await store.delete(account.id);
+    await waitFor('the deleted key to be refused', () => !index.verify(apiKey).ok);
+    assert.equal(index.verify(apiKey), { ok: false, reason: 'unknown' });
+  } finally {
+    index.stop();
+  }
+});
+
+test('the key index refuses to start on a corrupt store, and fails closed if it turns corrupt later', async () => {
+  const { apiKey } = await store.create({ name: 'a' });
+  const errors: string[] = [];
+  const index = await new LiveKeyIndex(store, { pollMs: 10, onError: (error) => errors.push(error.message) }).start();
+  try {
+    writeFileSync(store.path, 'garbage');
+    await waitFor('the index to notice', () => !index.verify(apiKey).ok);
+    assert.equal(index.verify(apiKey), { ok: false, reason: 'unavailable' });
+    assert.is(errors.length, 1, 'reported once, not at every poll');
+    assert.ok(errors[0]!.includes(store.path));
+    await new LiveKeyIndex(store).start().then(
+      () => assert.unreachable('must not start on a corrupt store'),
+      (error: Error) => assert.instance(error, StoreError),
+    );
+    rmSync(store.path);
+    await waitFor('the index to recover', () => {
+      const check = index.verify(apiKey);
+      return !check.ok && check.reason === 'unknown';
+    });
+  } finally {
+    index.stop();
+  }
+});
+
+test.run();

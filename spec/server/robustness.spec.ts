@@ -1,0 +1,162 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { connect } from 'node:net';
+import { FakeClock } from '../../lib/clock.js';
+import { OPENMETRICS } from '../../lib/exposition/formats.js';
+import { Registry } from '../../lib/registry.js';
+import { instrumentCatalog } from '../../lib/catalog/instrumentation.js';
+import { METRICS_PATH } from '../../lib/server/metrics-route.js';
+import { MetricsServer } from '../../lib/server/server.js';
+import { deferred, send, startServer, waitFor } from './harness.js';
+
+const fast = { headersTimeoutMs: 150, requestTimeoutMs: 300, connectionsCheckingIntervalMs: 25, keepAliveTimeoutMs: 200 };
+
+/** Opens a raw socket, writes `text`, and collects what comes back until the server closes it. */
+function rawExchange(port: number, text: string): { closed: Promise<string>; received: () => string } {
+  const socket = connect(port, '127.0.0.1');
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  socket.write(text);
+  const closed = new Promise<string>((resolve) => {
+    socket.on('close', () => resolve(received));
+    socket.on('error', () => {});
+  });
+  return { closed, received: () => received };
+}
+
+test('a client that sends half its headers and stalls is dropped by the headers timeout', async () => {
+  const h = await startServer({ source: new Registry({ clock: new FakeClock() }), limits: fast });
+  try {
+    const { closed } = rawExchange(h.port, `GET ${METRICS_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Tecton-key ${h.apiKey}\r\n`);
+    const received = await Promise.race([closed, new Promise<string>((_, reject) => setTimeout(() => reject(new Error('the stalled socket was never closed')), 5000))]);
+    assert.ok(received === '' || received.startsWith('HTTP/1.1 408'), received);
+    assert.is((await h.get(METRICS_PATH, { Authorization: `Tecton-key ${h.apiKey}` })).status, 200, 'others are still served');
+  } finally {
+    await h.stop();
+  }
+});
+
+test('a header block over the limit gets 431', async () => {
+  const h = await startServer({ source: new Registry({ clock: new FakeClock() }), limits: { maxHeaderBytes: 4096 } });
+  try {
+    const res = await send(h.port, 'GET', METRICS_PATH, { Authorization: `Tecton-key ${h.apiKey}`, 'X-Padding': 'p'.repeat(8192) });
+    assert.is(res.status, 431);
+    const { closed } = rawExchange(h.port, `GET ${METRICS_PATH} HTTP/1.1\r\nHost: x\r\nX-Padding: ${'p'.repeat(8192)}\r\n\r\n`);
+    assert.ok((await closed).startsWith('HTTP/1.1 431'), 'raw clients see the status line too');
+  } finally {
+    await h.stop();
+  }
+});
+
+test('concurrent scrapes while traffic is recorded all get complete expositions', async () => {
+  const registry = new Registry();
+  const metrics = instrumentCatalog(registry, { region: 'us-west-2', utilization: 'reports' });
+  const h = await startServer({ source: registry });
+  let running = true;
+  let recorded = 0;
+  const traffic = (async () => {
+    while (running) {
+      for (let i = 0; i < 200; i++) {
+        metrics.recordGetFeatures({ featureServiceId: `fs-${i % 20}`, featureServiceName: `svc-${i % 20}`, latencySeconds: 0.001 * (i % 50), status: i % 17 === 0 ? 500 : 200 });
+        metrics.recordIngest({ latencySeconds: 0.002, status: 200, rowsByFeatureView: [{ workspace: 'w', featureViewName: 'fv', featureViewId: 'id', onlineRows: 2, offlineRows: 2 }] });
+        recorded++;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  })();
+  try {
+    const accepts = ['application/openmetrics-text;version=1.0.0', 'text/plain;version=0.0.4'];
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => h.get(METRICS_PATH, { Authorization: `Tecton-key ${h.apiKey}`, Accept: accepts[i % 2]!, 'Accept-Encoding': i % 3 === 0 ? 'gzip' : 'identity' })),
+    );
+    for (const res of responses) {
+      assert.is(res.status, 200);
+      assert.is(Number(res.headers['content-length']), res.body.length);
+    }
+    const om = responses.filter((res) => res.headers['content-type'] === OPENMETRICS.contentType && res.headers['content-encoding'] === undefined);
+    assert.ok(om.length > 0);
+    for (const res of om) {
+      const body = res.body.toString();
+      assert.ok(body.endsWith('# EOF\n'));
+      assert.ok(body.includes('# TYPE stream_ingestapi_offline_store_write_rate gauge'), 'the last catalog family is there');
+    }
+  } finally {
+    running = false;
+    await traffic;
+    await h.stop();
+  }
+  assert.ok(recorded > 0);
+});
+
+test('close() lets an in-flight scrape finish, refuses new connections, and reports a graceful stop', async () => {
+  const release = deferred<Buffer>();
+  const started = deferred<void>();
+  const h = await startServer({
+    source: {
+      scrape: () => {
+        started.resolve();
+        return release.promise;
+      },
+    },
+  });
+  try {
+    const inFlight = h.get(METRICS_PATH, { Authorization: `Tecton-key ${h.apiKey}` });
+    await started.promise;
+    assert.is(h.server.inFlight, 1);
+    const closing = h.server.close(30_000);
+    await waitFor('the listener to stop accepting', () =>
+      send(h.port, 'GET', '/healthz', {}).then(
+        () => false,
+        (error: NodeJS.ErrnoException) => error.code === 'ECONNREFUSED',
+      ),
+    );
+    release.resolve(Buffer.from('late_metric 1\n'));
+    const res = await inFlight;
+    assert.is(res.status, 200);
+    assert.is(res.body.toString(), 'late_metric 1\n');
+    assert.is(res.headers.connection, 'close');
+    assert.equal(await closing, { graceful: true });
+  } finally {
+    await h.stop();
+  }
+});
+
+test('close() cuts requests still running at its deadline and says so', async () => {
+  const started = deferred<void>();
+  const h = await startServer({
+    source: {
+      scrape: () => {
+        started.resolve();
+        return new Promise<Buffer>(() => {});
+      },
+    },
+  });
+  try {
+    const inFlight = h.get(METRICS_PATH, { Authorization: `Tecton-key ${h.apiKey}` }).then(
+      () => 'answered',
+      () => 'cut',
+    );
+    await started.promise;
+    assert.equal(await h.server.close(50), { graceful: false });
+    assert.is(await inFlight, 'cut');
+  } finally {
+    await h.stop();
+  }
+});
+
+test('idle keep-alive connections do not hold up close()', async () => {
+  const h = await startServer({ source: new Registry({ clock: new FakeClock() }) });
+  const { closed, received } = rawExchange(h.port, `GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n`);
+  await waitFor('the answer on the kept-alive connection', () => received().endsWith('ok\n'));
+  assert.equal(await h.server.close(30_000), { graceful: true });
+  assert.ok((await closed).startsWith('HTTP/1.1 200'));
+  await h.stop();
+});
+
+test('limits are validated with the rule and the fix', () => {
+  const make = (limits: object) => () => new MetricsServer({ source: new Registry(), keys: { verify: () => ({ ok: false, reason: 'unknown' }) }, limits });
+  assert.throws(make({ maxBodyBytes: 0 }), /invalid server limit maxBodyBytes=0: must be a positive whole number/);
+  assert.throws(make({ headersTimeoutMs: 5000, requestTimeoutMs: 1000 }), /headersTimeoutMs=5000 > requestTimeoutMs=1000/);
+});
+
+test.run();
