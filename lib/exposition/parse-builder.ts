@@ -194,8 +194,11 @@ export class ExpositionBuilder {
 
   #nextMetric(scan: LineScan, key: string, line: SampleLine): void {
     this.#rules.close(scan);
-    if (this.#metricKey !== undefined) this.#metricKeys.add(this.#metricKey);
-    if (this.#metricKeys.has(key)) {
+    // The set holds every metric begun so far, the current one included: one insert per metric, and an
+    // insert that does not grow the set is a metric coming back.
+    const keys = this.#metricKeys;
+    const size = keys.size;
+    if (keys.add(key).size === size) {
       scan.fail('interleaved-metric', `the label set of ${quote(scan.rest(line.nameAt))} already appeared earlier in family ${quote(this.#family?.name ?? '')}: a metric's samples must be contiguous`, line.nameAt);
     }
     this.#metricKey = key;

@@ -5,7 +5,7 @@
 import type { MetricType } from './model.js';
 import type { LineScan } from './parse-scan.js';
 import type { SampleLine } from './parse-sample.js';
-import { quote } from './parse-error.js';
+import { quote, type ParseErrorCode } from './parse-error.js';
 import { parseNumber, parseReal } from './parse-number.js';
 import { BUCKET, COUNT, CREATED, EXEMPLAR_KINDS, GCOUNT, GSUM, INFO, SUM, TOTAL, VALUE } from './parse-kinds.js';
 
@@ -69,47 +69,50 @@ export class PointRules {
     return true;
   }
 
-  /** Checks what only the whole point shows, then forgets it. */
+  /** Checks what only the whole point shows, then forgets it. Cost: O(1), no allocation unless it fails. */
   close(scan: LineScan): void {
     if (!this.open) return;
-    const fail = (code: Parameters<LineScan['fail']>[0], detail: string): never =>
-      scan.failAt(code, `${this.type} ${quote(this.family)} point starting on this line: ${detail}`, this.#lineNo, this.#lineStart);
     const seen = this.#seen;
-    if (this.type === 'counter' && this.strict && (seen & TOTAL) === 0) fail('missing-total', `no ${this.family}_total sample: a counter point needs its total`);
+    const f = this.family;
+    if (this.type === 'counter' && this.strict && (seen & TOTAL) === 0) this.#fail(scan, 'missing-total', `no ${f}_total sample: a counter point needs its total`);
     if (this.type === 'histogram' || this.type === 'gaugehistogram') {
       const gauge = this.type === 'gaugehistogram';
-      const [sumKind, countKind] = gauge && this.strict ? [GSUM, GCOUNT] : [SUM, COUNT];
-      const [sumName, countName] = gauge && this.strict ? ['_gsum', '_gcount'] : ['_sum', '_count'];
+      // Prometheus 0.0.4 has no gauge histogram, so its _sum/_count names only matter in OpenMetrics.
+      const sumKind = gauge ? GSUM : SUM;
+      const countKind = gauge ? GCOUNT : COUNT;
+      const sumName = gauge ? '_gsum' : '_sum';
+      const countName = gauge ? '_gcount' : '_count';
       // [EXPO] says the same for Prometheus 0.0.4: "A histogram must have a bucket with {le="+Inf"}".
-      if (!this.#numbers.has(Infinity)) fail('missing-inf-bucket', `no ${this.family}_bucket{le="+Inf"}: every histogram point needs the +Inf bucket`);
+      if (!this.#numbers.has(Infinity)) this.#fail(scan, 'missing-inf-bucket', `no ${f}_bucket{le="+Inf"}: every histogram point needs the +Inf bucket`);
       if (this.strict && ((seen & sumKind) === 0) !== ((seen & countKind) === 0)) {
-        fail('sum-count-pair', `${this.family}${sumName} and ${this.family}${countName} must appear together or not at all`);
+        this.#fail(scan, 'sum-count-pair', `${f}${sumName} and ${f}${countName} must appear together or not at all`);
       }
       if ((seen & countKind) !== 0 && this.#count !== this.#infBucket) {
-        fail('count-mismatch', `${this.family}${countName} is ${this.#count} but the +Inf bucket is ${this.#infBucket}: they must be equal`);
+        this.#fail(scan, 'count-mismatch', `${f}${countName} is ${this.#count} but the +Inf bucket is ${this.#infBucket}: they must be equal`);
       }
       if (this.strict && !gauge && this.#negativeLe && (seen & SUM) !== 0) {
-        fail('bad-value', `${this.family}_sum present with a negative bucket threshold: such a histogram must omit _sum and _count`);
+        this.#fail(scan, 'bad-value', `${f}_sum present with a negative bucket threshold: such a histogram must omit _sum and _count`);
       }
       if (this.strict && gauge && !this.#negativeLe && (seen & GSUM) !== 0 && this.#sum < 0) {
-        fail('bad-value', `${this.family}_gsum is ${this.#sum}: it may be negative only when a bucket threshold is negative`);
+        this.#fail(scan, 'bad-value', `${f}_gsum is ${this.#sum}: it may be negative only when a bucket threshold is negative`);
       }
     }
     this.#resetPoint();
   }
 
+  #fail(scan: LineScan, code: ParseErrorCode, detail: string): never {
+    return scan.failAt(code, `${this.type} ${quote(this.family)} point starting on this line: ${detail}`, this.#lineNo, this.#lineStart);
+  }
+
   #check(scan: LineScan, kind: number, line: SampleLine, number: number): void {
     const value = line.value;
-    const at = line.valueAt;
-    const bad = (rule: string): never =>
-      scan.fail('bad-value', `${quote(line.name)} has value ${formatValue(value)}: ${rule}`, at);
     if (kind === BUCKET) {
       if (number <= this.#lastLe) {
         scan.fail('bucket-order', `bucket le=${formatValue(number)} follows le=${formatValue(this.#lastLe)}: buckets must be in increasing le order, +Inf last`, line.nameAt);
       }
       if (this.strict) {
-        if (Number.isNaN(value) || value < 0 || !Number.isInteger(value)) bad('a bucket count must be a non-negative integer');
-        if (value < this.#lastBucket) bad(`buckets are cumulative, and the previous bucket holds ${this.#lastBucket}`);
+        if (Number.isNaN(value) || value < 0 || !Number.isInteger(value)) badValue(scan, line, 'a bucket count must be a non-negative integer');
+        if (value < this.#lastBucket) badValue(scan, line, `buckets are cumulative, and the previous bucket holds ${this.#lastBucket}`);
         const exemplar = line.exemplar;
         if (exemplar !== undefined && exemplar.value > number) {
           scan.fail('bad-exemplar', `exemplar value ${formatValue(exemplar.value)} is above its bucket's le=${formatValue(number)}`, line.exemplarAt);
@@ -126,24 +129,24 @@ export class PointRules {
     if (!this.strict) return;
     switch (kind) {
       case TOTAL:
-        if (Number.isNaN(value) || value < 0) bad('a counter total must be a non-negative number, not NaN');
+        if (Number.isNaN(value) || value < 0) badValue(scan, line, 'a counter total must be a non-negative number, not NaN');
         return;
       case INFO:
-        if (value !== 1) bad('an info sample must have the value 1');
+        if (value !== 1) badValue(scan, line, 'an info sample must have the value 1');
         return;
       case SUM:
-        if (Number.isNaN(value) || value < 0) bad(`a ${this.type} _sum must be a non-negative number, not NaN`);
+        if (Number.isNaN(value) || value < 0) badValue(scan, line, `a ${this.type} _sum must be a non-negative number, not NaN`);
         return;
       case COUNT:
       case GCOUNT:
-        if (Number.isNaN(value) || value < 0 || !Number.isInteger(value)) bad('a count must be a non-negative integer');
+        if (Number.isNaN(value) || value < 0 || !Number.isInteger(value)) badValue(scan, line, 'a count must be a non-negative integer');
         return;
       case GSUM:
-        if (Number.isNaN(value)) bad('a gauge histogram _gsum must not be NaN');
+        if (Number.isNaN(value)) badValue(scan, line, 'a gauge histogram _gsum must not be NaN');
         return;
       case VALUE:
-        if (this.type === 'stateset' && value !== 0 && value !== 1) bad('a stateset state must be 0 or 1');
-        if (this.type === 'summary' && value < 0) bad('a summary quantile value must not be negative');
+        if (this.type === 'stateset' && value !== 0 && value !== 1) badValue(scan, line, 'a stateset state must be 0 or 1');
+        if (this.type === 'summary' && value < 0) badValue(scan, line, 'a summary quantile value must not be negative');
         return;
       case CREATED:
       default:
@@ -180,6 +183,10 @@ export class PointRules {
     this.#count = NaN;
     this.#sum = NaN;
   }
+}
+
+function badValue(scan: LineScan, line: SampleLine, rule: string): never {
+  return scan.fail('bad-value', `${quote(line.name)} has value ${formatValue(line.value)}: ${rule}`, line.valueAt);
 }
 
 /** Prints values the way the exposition spells them. */
