@@ -69,6 +69,7 @@ export class ExpositionBuilder {
     if (this.#openMetrics && family.unit !== undefined && family.unit !== '') checkUnit(scan, family, meta.textAt);
   }
 
+  /** Files one sample under its family. Cost: O(labels); one sample object, plus a key on a new metric. */
   sample(scan: LineScan, line: SampleLine): void {
     let kind = line.name === this.#lastName ? this.#lastKind : this.#family === undefined ? 0 : sampleKind(line.name, this.#base, this.#table);
     if (kind === 0) {

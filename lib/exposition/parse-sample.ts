@@ -44,7 +44,7 @@ export interface LabelCache {
   values: string[];
 }
 
-/** Reads the sample line whose name starts at `at` into `out`. */
+/** Reads the sample line whose name starts at `at` into `out`. Cost: one pass over the line. */
 export function readSample(scan: LineScan, out: SampleLine, at: number): void {
   const text = scan.text;
   const nameEnd = scan.metricNameEnd(at);
@@ -109,7 +109,8 @@ export function readSample(scan: LineScan, out: SampleLine, at: number): void {
   out.exemplarAt = next;
 }
 
-/** Reads `{name="value",...}` starting at the brace; leaves scan.end just past the closing brace. */
+/** Reads `{name="value",...}` starting at the brace; leaves scan.end just past the closing brace.
+ * Cost: one pass; allocates the pairs array, one tuple per label, and strings the cache cannot reuse. */
 export function readLabels(scan: LineScan, at: number, positions: number[] | undefined, cache?: LabelCache): LabelPair[] {
   const text = scan.text;
   const labels: LabelPair[] = [];

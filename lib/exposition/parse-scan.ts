@@ -115,6 +115,7 @@ export class LineScan {
    * a backslash before any other character stays literal ([S "Escaping"]: `\\a` is preferable to `\a`).
    * An unescaped `"` in HELP text is literal (see parse-metadata.ts on the upstream help_escaping case).
    * `cached` is returned instead of a new slice when it holds the same characters.
+   * Cost: one charCodeAt per character; one slice, or one concatenation per escape.
    */
   readEscaped(at: number, quoted: boolean, quoteEscape: boolean, cached = ''): string {
     const text = this.text;
