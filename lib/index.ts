@@ -2,5 +2,57 @@
 // platform, cli) is built on this and nothing here imports it.
 export { systemClock, FakeClock } from './clock.js';
 export type { Clock } from './clock.js';
+
+export { Registry } from './registry.js';
+export type { RegistryOptions, Collector, CollectorResult, AnyFamily } from './registry.js';
+
+export { Family, Child, DEFAULT_MAX_CHILDREN } from './metrics/family.js';
+export type { FamilyOptions, LabelValue } from './metrics/family.js';
+export { MetricError } from './metrics/errors.js';
+export type { MetricErrorCode, ErrorSink } from './metrics/errors.js';
+export { Counter, CounterChild } from './metrics/counter.js';
+export { Gauge, GaugeChild } from './metrics/gauge.js';
+export { Unknown } from './metrics/unknown.js';
+export { Histogram, HistogramChild } from './metrics/histogram.js';
+export type { HistogramOptions } from './metrics/histogram.js';
+export { GaugeHistogram, GaugeHistogramChild } from './metrics/gaugehistogram.js';
+export type { GaugeHistogramOptions } from './metrics/gaugehistogram.js';
+export { DEFAULT_BUCKETS, linearBuckets, exponentialBuckets } from './metrics/buckets.js';
+export { Summary, SummaryChild, DEFAULT_MAX_AGE_SECONDS, DEFAULT_AGE_BUCKETS } from './metrics/summary.js';
+export type { SummaryOptions } from './metrics/summary.js';
+export { Info, InfoChild } from './metrics/info.js';
+export { StateSet, StateSetChild } from './metrics/stateset.js';
+export type { StateSetOptions } from './metrics/stateset.js';
+export {
+  RateGauge,
+  RateGaugeChild,
+  RatioGauge,
+  RatioGaugeChild,
+  MaxGauge,
+  AverageGauge,
+  StatGaugeChild,
+  UtilizationGauge,
+  UtilizationGaugeChild,
+} from './metrics/windowed-gauges.js';
+export type { WindowedGaugeOptions, UtilizationGaugeOptions } from './metrics/windowed-gauges.js';
+
+export { CkmsStream } from './quantile/ckms.js';
+export { WindowedQuantiles } from './quantile/window.js';
+export type { WindowedQuantilesOptions } from './quantile/window.js';
+export { DEFAULT_TARGETS, validateTargets } from './quantile/targets.js';
+export type { QuantileTarget } from './quantile/targets.js';
+
+export { RateWindow } from './window/rate.js';
+export { RatioWindow, RatioNumerator } from './window/ratio.js';
+export { MaxAvgWindow } from './window/maxavg.js';
+export { UtilizationWindow, EventLoopUtilizationWindow } from './window/utilization.js';
+export { CoarseClock } from './window/coarse-clock.js';
+export type { WindowOptions } from './window/options.js';
+
+export { OPENMETRICS, PROMETHEUS, formatById } from './exposition/formats.js';
+export type { ExpositionFormat, FormatId } from './exposition/formats.js';
+export { negotiateFormat } from './exposition/negotiate.js';
+export { writeModel } from './exposition/model-writer.js';
+export { formatValue, formatCanonical } from './exposition/numbers.js';
 export { METRIC_TYPES } from './exposition/model.js';
 export type { MetricType, LabelPair, ExemplarModel, SampleModel, FamilyModel } from './exposition/model.js';

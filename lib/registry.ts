@@ -1,0 +1,242 @@
+// The registry: families in registration order plus scrape-time collectors; the one thing a scrape
+// reads. A scrape runs the collectors, then copies each family's pre-rendered (or cached) bytes into a
+// pooled writer; a failing collector is counted and reported, and every other family is still written.
+import type { Clock } from './clock.js';
+import type { ExpositionFormat } from './exposition/formats.js';
+import type { FamilyModel } from './exposition/model.js';
+import type { ErrorSink } from './metrics/errors.js';
+import type { Family, FamilyOptions } from './metrics/family.js';
+import type { GaugeHistogramOptions } from './metrics/gaugehistogram.js';
+import type { HistogramOptions } from './metrics/histogram.js';
+import type { StateSetOptions } from './metrics/stateset.js';
+import type { SummaryOptions } from './metrics/summary.js';
+import type { UtilizationGaugeOptions, WindowedGaugeOptions } from './metrics/windowed-gauges.js';
+import { systemClock } from './clock.js';
+import { ByteWriter } from './exposition/byte-writer.js';
+import { PROMETHEUS } from './exposition/formats.js';
+import { writeFamilyModel } from './exposition/model-writer.js';
+import { Counter } from './metrics/counter.js';
+import { MetricError, quote } from './metrics/errors.js';
+import { Gauge } from './metrics/gauge.js';
+import { GaugeHistogram } from './metrics/gaugehistogram.js';
+import { Histogram } from './metrics/histogram.js';
+import { Info } from './metrics/info.js';
+import { StateSet } from './metrics/stateset.js';
+import { Summary } from './metrics/summary.js';
+import { Unknown } from './metrics/unknown.js';
+import { AverageGauge, MaxGauge, RateGauge, RatioGauge, UtilizationGauge } from './metrics/windowed-gauges.js';
+
+export type AnyFamily = Family<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type CollectorResult = readonly FamilyModel[] | void;
+/** Runs at every scrape: update families, or return extra families to write (sync or async). */
+export type Collector = () => CollectorResult | Promise<CollectorResult>;
+
+export interface RegistryOptions {
+  /** Passed to every family the registry creates; tests pass a FakeClock. */
+  clock?: Clock;
+  /** Receives refused records and collector failures. Default: one process warning per family and kind. */
+  onError?: ErrorSink;
+  /** Longest synchronous stretch of a scrape before it yields to the event loop. Default 10 ms. */
+  yieldEveryMs?: number;
+}
+
+type Options<T> = Omit<T, 'clock'>;
+
+/** Families the registry writes about itself; their names are taken from the start. */
+const SELF_FAMILIES = ['omen_series_dropped', 'omen_records_rejected', 'omen_collector_errors'];
+
+export class Registry {
+  readonly clock: Clock;
+  readonly #families: AnyFamily[] = [];
+  readonly #takenNames = new Map<string, string>();
+  readonly #collectors: { name: string; run: Collector; failures: number }[] = [];
+  readonly #writers: ByteWriter[] = [];
+  readonly #onError: ErrorSink | undefined;
+  readonly #yieldEveryMs: number;
+
+  constructor(options: RegistryOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.#onError = options.onError;
+    this.#yieldEveryMs = options.yieldEveryMs ?? 10;
+    for (const name of SELF_FAMILIES) {
+      this.#takenNames.set(name, name);
+      this.#takenNames.set(`${name}_total`, name);
+    }
+  }
+
+  counter(options: Options<FamilyOptions>): Counter {
+    return this.register(new Counter({ ...options, clock: this.clock }));
+  }
+
+  gauge(options: Options<FamilyOptions>): Gauge {
+    return this.register(new Gauge({ ...options, clock: this.clock }));
+  }
+
+  histogram(options: Options<HistogramOptions>): Histogram {
+    return this.register(new Histogram({ ...options, clock: this.clock }));
+  }
+
+  summary(options: Options<SummaryOptions>): Summary {
+    return this.register(new Summary({ ...options, clock: this.clock }));
+  }
+
+  gaugeHistogram(options: Options<GaugeHistogramOptions>): GaugeHistogram {
+    return this.register(new GaugeHistogram({ ...options, clock: this.clock }));
+  }
+
+  info(options: Options<FamilyOptions>): Info {
+    return this.register(new Info({ ...options, clock: this.clock }));
+  }
+
+  stateSet(options: Options<StateSetOptions>): StateSet {
+    return this.register(new StateSet({ ...options, clock: this.clock }));
+  }
+
+  unknown(options: Options<FamilyOptions>): Unknown {
+    return this.register(new Unknown({ ...options, clock: this.clock }));
+  }
+
+  /** Events per second over a sliding window (default 300 s); `labels(...).mark(n)`. */
+  rateGauge(options: Options<WindowedGaugeOptions>): RateGauge {
+    return this.register(new RateGauge({ ...options, clock: this.clock }));
+  }
+
+  /** Percent of a shared total over a sliding window; `markTotal(n)`, `labels(...).mark(n)`. */
+  ratioGauge(options: Options<WindowedGaugeOptions>): RatioGauge {
+    return this.register(new RatioGauge({ ...options, clock: this.clock }));
+  }
+
+  /** Largest value recorded in a sliding window; `labels(...).record(v)`. */
+  maxGauge(options: Options<WindowedGaugeOptions>): MaxGauge {
+    return this.register(new MaxGauge({ ...options, clock: this.clock }));
+  }
+
+  /** Average of the values recorded in a sliding window; `labels(...).record(v)`. */
+  averageGauge(options: Options<WindowedGaugeOptions>): AverageGauge {
+    return this.register(new AverageGauge({ ...options, clock: this.clock }));
+  }
+
+  /** Busy percent over a sliding window, from the event loop or `reportBusy(ms)`. */
+  utilizationGauge(options: Options<UtilizationGaugeOptions>): UtilizationGauge {
+    return this.register(new UtilizationGauge({ ...options, clock: this.clock }));
+  }
+
+  /**
+   * Adds a family built elsewhere. Refuses a name already used, or one that collides with a sample
+   * name another family writes (a gauge `a_created` next to a counter `a`) ([S "Suffixes"]).
+   */
+  register<F extends AnyFamily>(family: F): F {
+    const names = [family.name, ...family.sampleNames()];
+    for (const name of names) {
+      const owner = this.#takenNames.get(name);
+      if (owner === undefined) continue;
+      const code = owner === family.name ? 'duplicate-family' : 'name-clash';
+      const detail = owner === family.name ? 'is already registered' : `collides with a sample of family ${quote(owner)}`;
+      throw new MetricError(code, `metric ${quote(family.name)} ${detail}: sample name ${quote(name)} would be written twice`, family.name);
+    }
+    for (const name of names) this.#takenNames.set(name, family.name);
+    if (this.#onError !== undefined) family.onError = this.#onError;
+    this.#families.push(family);
+    return family;
+  }
+
+  unregister(family: AnyFamily): boolean {
+    const index = this.#families.indexOf(family);
+    if (index < 0) return false;
+    this.#families.splice(index, 1);
+    for (const name of [family.name, ...family.sampleNames()]) this.#takenNames.delete(name);
+    return true;
+  }
+
+  /** The registered family named `name` (without type suffix), if any. */
+  get(name: string): AnyFamily | undefined {
+    return this.#families.find((family) => family.name === name);
+  }
+
+  get families(): readonly AnyFamily[] {
+    return this.#families;
+  }
+
+  /** Adds a callback run at every scrape before any family is written; see Collector. */
+  addCollector(name: string, run: Collector): void {
+    this.#collectors.push({ name, run, failures: 0 });
+  }
+
+  /**
+   * One exposition in `format` (Prometheus text by default). The result is the caller's to keep.
+   * Cost: the collectors, then per family a copy of its cached bytes if nothing changed, else its
+   * prefixes plus freshly formatted numbers; yields to the event loop every `yieldEveryMs`.
+   */
+  async scrape(format: ExpositionFormat = PROMETHEUS): Promise<Buffer> {
+    const extra = await this.#runCollectors();
+    const writer = this.#writers.pop() ?? new ByteWriter();
+    try {
+      writer.reset();
+      const wallSeconds = this.clock.wallMs() / 1000;
+      const context = { format, stamp: Buffer.from(` ${format.formatTimestamp(wallSeconds)}`, 'latin1') };
+      let sliceStart = performance.now();
+      for (let i = 0; i < this.#families.length; i++) {
+        this.#families[i]!.writeTo(writer, context);
+        if (performance.now() - sliceStart > this.#yieldEveryMs) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+        }
+      }
+      for (const family of extra) writeFamilyModel(writer, family, format);
+      for (const family of this.#selfMetrics()) writeFamilyModel(writer, family, format);
+      writer.ascii(format.trailer);
+      return writer.copy();
+    } finally {
+      this.#writers.push(writer);
+    }
+  }
+
+  async #runCollectors(): Promise<FamilyModel[]> {
+    const extra: FamilyModel[] = [];
+    for (const collector of this.#collectors) {
+      try {
+        const result = await collector.run();
+        if (result === undefined) continue;
+        for (const family of result) {
+          const owner = this.#takenNames.get(family.name);
+          const clash = owner !== undefined || extra.some((other) => other.name === family.name);
+          if (clash) throw new MetricError('name-clash', `collector ${quote(collector.name)} returned family ${quote(family.name)}, which already exists`);
+          extra.push(family);
+        }
+      } catch (error: unknown) {
+        collector.failures++;
+        const message = error instanceof Error ? error.message : String(error);
+        const report = error instanceof MetricError ? error : new MetricError('invalid-value', `collector ${quote(collector.name)} failed: ${message}`);
+        (this.#onError ?? defaultCollectorSink)(report);
+      }
+    }
+    return extra;
+  }
+
+  /** The registry's own health: drops by the cardinality guard, refused records, failed collectors. */
+  #selfMetrics(): FamilyModel[] {
+    const families: FamilyModel[] = [];
+    const perFamily = (name: string, help: string, read: (family: AnyFamily) => number): void => {
+      const samples = this.#families
+        .filter((family) => read(family) > 0)
+        .map((family) => ({ name: `${name}_total`, labels: [['family', family.name] as const], value: read(family) }));
+      if (samples.length > 0) families.push({ name, type: 'counter', help, samples });
+    };
+    perFamily('omen_series_dropped', 'Series not created because a family reached its maxChildren limit.', (f) => f.droppedSeries);
+    perFamily('omen_records_rejected', 'Records refused for invalid input (label values, negative increments, NaN...).', (f) => f.rejectedRecords);
+    const failed = this.#collectors.filter((collector) => collector.failures > 0);
+    if (failed.length > 0) {
+      families.push({
+        name: 'omen_collector_errors',
+        type: 'counter',
+        help: 'Scrape-time collectors that threw or returned invalid families.',
+        samples: failed.map((collector) => ({ name: 'omen_collector_errors_total', labels: [['collector', collector.name] as const], value: collector.failures })),
+      });
+    }
+    return families;
+  }
+}
+
+function defaultCollectorSink(error: MetricError): void {
+  process.emitWarning(error.message, { type: 'MetricWarning', code: 'OMEN_COLLECTOR_FAILED' });
+}
