@@ -1,11 +1,11 @@
 // Turns a loaded catalog into registered families, one per definition, chosen by its kind. Runs once at
 // startup. Always: every family gets the catalog's window, its HELP from helpText() and no `# UNIT`
 // (no catalog name ends in its unit), and every computed gauge is stamped with the scrape time.
+import type { Summary } from '../metrics/summary.js';
+import type { AverageGauge, MaxGauge, RateGauge, RatioGauge, UtilizationGauge } from '../metrics/windowed-gauges.js';
 import type { Registry } from '../registry.js';
 import type { EluSource } from '../window/utilization.js';
 import type { Catalog, MetricDefinition, MetricKind } from './catalog.js';
-import { AverageGauge, MaxGauge, RateGauge, RatioGauge, UtilizationGauge } from '../metrics/windowed-gauges.js';
-import { Summary } from '../metrics/summary.js';
 import { AgeGauge } from './age.js';
 import { CatalogError, helpText } from './catalog.js';
 
@@ -66,32 +66,27 @@ function build(registry: Registry, catalog: Catalog, metric: MetricDefinition, o
     name: metric.name,
     help: helpText(metric),
     labelNames: metric.labels,
-    clock: registry.clock,
     ...(options.maxChildren === undefined ? {} : { maxChildren: options.maxChildren }),
   };
   const windowed = { ...base, timestamps: true, windowSeconds: catalog.windowSeconds, slotSeconds: catalog.slotSeconds };
   switch (metric.kind) {
     case 'rate':
-      return registry.register(new RateGauge(windowed));
+      return registry.rateGauge(windowed);
     case 'ratio':
-      return registry.register(new RatioGauge(windowed));
+      return registry.ratioGauge(windowed);
     case 'max':
-      return registry.register(new MaxGauge(windowed));
+      return registry.maxGauge(windowed);
     case 'average':
-      return registry.register(new AverageGauge(windowed));
+      return registry.averageGauge(windowed);
     case 'utilization':
-      return registry.register(
-        new UtilizationGauge({
-          ...windowed,
-          source: options.utilization ?? 'event-loop',
-          ...(options.eventLoop === undefined ? {} : { eventLoop: options.eventLoop }),
-        }),
-      );
-    case 'age': {
-      const { clock: _clock, ...rest } = base;
-      return new AgeGauge(registry, rest);
-    }
+      return registry.utilizationGauge({
+        ...windowed,
+        source: options.utilization ?? 'event-loop',
+        ...(options.eventLoop === undefined ? {} : { eventLoop: options.eventLoop }),
+      });
+    case 'age':
+      return new AgeGauge(registry, base);
     case 'summary':
-      return registry.register(new Summary({ ...base, maxAgeSeconds: catalog.windowSeconds, ageBuckets: SUMMARY_AGE_BUCKETS }));
+      return registry.summary({ ...base, maxAgeSeconds: catalog.windowSeconds, ageBuckets: SUMMARY_AGE_BUCKETS });
   }
 }

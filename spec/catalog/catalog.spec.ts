@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock } from '../../lib/clock.js';
 import { OPENMETRICS, PROMETHEUS } from '../../lib/exposition/formats.js';
+import { parse } from '../../lib/exposition/parser.js';
 import { Registry } from '../../lib/registry.js';
 import { CATALOG_0_7 } from '../../lib/catalog/catalog-0.7.js';
 import { CatalogError, helpText, loadCatalog, loadCatalogFile } from '../../lib/catalog/catalog.js';
@@ -122,6 +123,28 @@ test('registered families write TYPE and HELP but never a UNIT line, and stamp c
   assert.ok(text.split('\n').find((l) => l.startsWith('feature_service_requests_total_rate{'))!.endsWith(` ${clock.wallMs()}`), 'gauge stamped in ms');
   assert.ok(om.split('\n').find((l) => l.startsWith('feature_service_requests_total_rate{'))!.endsWith(` ${clock.wallMs() / 1000}`), 'OpenMetrics stamp in s');
   assert.is(text.split('\n').find((l) => l.startsWith('feature_service_total_latency_count'))!, 'feature_service_total_latency_count 1');
+});
+
+test('the strict parser accepts both expositions of the whole catalog with traffic in it', async () => {
+  const clock = new FakeClock(1_700_000_000_000);
+  const registry = new Registry({ clock });
+  const families = new CatalogFamilies(registry, loadCatalog(CATALOG_0_7), { utilization: 'reports' });
+  for (const metric of loadCatalog(CATALOG_0_7).metrics) {
+    const values = metric.labels.map((label) => `${label}-"x"\\`);
+    const family = families.get(metric.name, metric.kind, metric.labels)!;
+    if ('touch' in family) family.touch(values, clock.wallMs() - 3000);
+    else if ('observe' in family) family.labels(...values).observe(0.5);
+    else if ('record' in family.labels(...values)) (family.labels(...values) as { record(v: number): void }).record(2);
+    else if ('mark' in family.labels(...values)) (family.labels(...values) as { mark(n: number): void }).mark(2);
+  }
+  clock.advance(10_000);
+  const om = parse((await registry.scrape(OPENMETRICS)).toString(), { format: 'openmetrics' });
+  const text = parse((await registry.scrape(PROMETHEUS)).toString(), { format: 'prometheus' });
+  for (const families of [om, text]) {
+    assert.equal(families.map((f) => f.name).filter((name) => !name.startsWith('omen_')).sort(), fixture.map((row) => row.name).sort());
+    for (const family of families) assert.ok(family.samples.length > 0, `${family.name} has samples`);
+    for (const family of families) assert.is(family.unit, undefined);
+  }
 });
 
 test('asking for a metric as the wrong kind or labels is an error naming both', () => {
