@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { FakeClock } from '../../lib/clock.js';
 import { OPENMETRICS, PROMETHEUS } from '../../lib/exposition/formats.js';
+import { parse } from '../../lib/exposition/parser.js';
 import { Registry } from '../../lib/registry.js';
 import { goldenCases } from './golden-cases.js';
 
@@ -20,6 +21,7 @@ for (const [name, build] of Object.entries(goldenCases)) {
       const actual = await registry.scrape(format);
       if (update || !existsSync(file)) writeFileSync(file, actual);
       assert.fixture(actual.toString('utf8'), readFileSync(file, 'utf8'));
+      assert.ok(parse(actual, { format: format.id }).length > 0, 'the strict parser accepts it');
     });
   }
 }
