@@ -1,0 +1,107 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FakeClock } from '../lib/clock.js';
+import { OPENMETRICS, PROMETHEUS } from '../lib/exposition/formats.js';
+import { parse } from '../lib/exposition/parser.js';
+import { Gauge } from '../lib/metrics/gauge.js';
+import { MetricError } from '../lib/metrics/errors.js';
+import { Registry } from '../lib/registry.js';
+
+const quiet = () => new Registry({ clock: new FakeClock(), onError: () => {} });
+
+function refusesRegistration(what: string, build: (registry: Registry) => void, code: string): void {
+  test(`registration refuses ${what}`, () => {
+    const registry = quiet();
+    try {
+      build(registry);
+    } catch (error: unknown) {
+      assert.instance(error, MetricError);
+      assert.is((error as MetricError).code, code);
+      return;
+    }
+    assert.unreachable('accepted');
+  });
+}
+
+refusesRegistration('a family name used twice', (r) => { r.gauge({ name: 'a', help: '' }); r.counter({ name: 'a', help: '' }); }, 'duplicate-family');
+refusesRegistration('a gauge named like a counter\'s _created sample', (r) => { r.counter({ name: 'a', help: '' }); r.gauge({ name: 'a_created', help: '' }); }, 'name-clash');
+refusesRegistration('a counter whose _total sample is an existing gauge', (r) => { r.gauge({ name: 'jobs_total', help: '' }); r.counter({ name: 'jobs', help: '' }); }, 'name-clash');
+refusesRegistration('a histogram whose _bucket sample is taken', (r) => { r.gauge({ name: 'h_bucket', help: '' }); r.histogram({ name: 'h', help: '' }); }, 'name-clash');
+refusesRegistration('a name the registry writes about itself', (r) => { r.counter({ name: 'omen_series_dropped_total', help: '' }); }, 'duplicate-family');
+
+test('families are written in registration order, and unregister frees the name', async () => {
+  const registry = quiet();
+  registry.gauge({ name: 'b', help: '' });
+  const a = registry.gauge({ name: 'a', help: '' });
+  assert.equal(parse(await registry.scrape(OPENMETRICS)).map((f) => f.name), ['b', 'a']);
+  assert.ok(registry.unregister(a));
+  assert.not.ok(registry.unregister(a));
+  registry.counter({ name: 'a', help: '' });
+  assert.is(registry.get('a')?.type, 'counter');
+});
+
+test('a family built elsewhere can be registered, and takes the registry error sink', () => {
+  const seen: MetricError[] = [];
+  const registry = new Registry({ onError: (e) => seen.push(e) });
+  const gauge = registry.register(new Gauge({ name: 'g', help: '', labelNames: ['a'] }));
+  gauge.labels().set(1);
+  assert.is(seen.length, 1);
+});
+
+test('collectors run at every scrape, sync or async, and may add families', async () => {
+  const registry = quiet();
+  const gauge = registry.gauge({ name: 'queue', help: '' });
+  let depth = 0;
+  registry.addCollector('queue', () => gauge.set(++depth));
+  registry.addCollector('extra', async () => [{ name: 'extra', type: 'gauge', help: 'from a collector', samples: [{ name: 'extra', labels: [], value: depth * 10 }] }]);
+  await registry.scrape();
+  const text = (await registry.scrape(PROMETHEUS)).toString();
+  assert.ok(text.includes('queue 2\n'));
+  assert.ok(text.includes('# TYPE extra gauge\nextra 20\n'));
+});
+
+test('a failing collector is counted and reported while every other family is still written', async () => {
+  const errors: MetricError[] = [];
+  const registry = new Registry({ clock: new FakeClock(), onError: (e) => errors.push(e) });
+  registry.gauge({ name: 'still_here', help: '' }).set(5);
+  registry.addCollector('broken', () => {
+    throw new Error('database unreachable');
+  });
+  registry.addCollector('rejected', async () => Promise.reject(new Error('timeout')));
+  registry.addCollector('clashing', () => [{ name: 'still_here', type: 'gauge', samples: [] }]);
+  const families = parse(await registry.scrape(OPENMETRICS));
+  assert.ok(families.some((f) => f.name === 'still_here' && f.samples[0]!.value === 5));
+  const failures = families.find((f) => f.name === 'omen_collector_errors')!;
+  assert.equal(failures.samples.map((s) => [s.labels[0]![1], s.value]), [['broken', 1], ['rejected', 1], ['clashing', 1]]);
+  assert.equal(errors.map((e) => e.message.includes('database unreachable') || e.message.includes('timeout') || e.code === 'name-clash'), [true, true, true]);
+});
+
+test('concurrent scrapes each get a complete, independent exposition', async () => {
+  const registry = quiet();
+  const gauge = registry.gauge({ name: 'g', help: '', labelNames: ['i'] });
+  for (let i = 0; i < 2000; i++) gauge.labels(String(i)).set(i);
+  registry.addCollector('slow', () => new Promise((resolve) => setTimeout(resolve, 1)));
+  const [a, b, c] = await Promise.all([registry.scrape(OPENMETRICS), registry.scrape(PROMETHEUS), registry.scrape(OPENMETRICS)]);
+  assert.is(parse(a!)[0]!.samples.length, 2000);
+  assert.is(parse(b!, { format: 'prometheus' })[0]!.samples.length, 2000);
+  assert.ok(a!.equals(c!));
+  a!.fill(0);
+  assert.ok((await registry.scrape(OPENMETRICS)).equals(c!), 'a returned buffer is the caller\'s own');
+});
+
+test('a scrape longer than yieldEveryMs lets the event loop run between families', async () => {
+  const ranDuringScrape = async (yieldEveryMs: number) => {
+    const registry = new Registry({ clock: new FakeClock(), yieldEveryMs });
+    for (let i = 0; i < 5; i++) registry.gauge({ name: `g${i}`, help: '' });
+    let scraping = true;
+    let ran = false;
+    setImmediate(() => (ran = scraping));
+    await registry.scrape();
+    scraping = false;
+    return ran;
+  };
+  assert.ok(await ranDuringScrape(0), 'yields when every family exceeds the budget');
+  assert.not.ok(await ranDuringScrape(60_000), 'a scrape within budget runs in one stretch');
+});
+
+test.run();
