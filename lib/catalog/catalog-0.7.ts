@@ -1,11 +1,12 @@
 // The Metrics API catalog, version 0.7: its 17 metrics as plain data (no code), read by loadCatalog().
 // Nothing here runs on a hot path. Names, types, units, labels and stages are the public API's facts;
 // descriptions follow the 0.7 docs (docs.tecton.ai/docs/0.7/monitoring/metrics-api) where they list one.
-//
-// `kind` says how a value is computed: rate (events per second over the window), ratio (percent of a
-// shared total), max / average (of values recorded in the window), age (seconds since a recorded
-// time, computed at scrape), utilization (percent busy), summary (quantiles over the window).
 
+/**
+ * `kind` says how a value is computed: rate (events per second over the window), ratio (percent of a
+ * shared total), max / average (of values recorded in the window), age (seconds since a recorded time,
+ * computed at scrape), utilization (percent busy), summary (quantiles over the window).
+ */
 export const CATALOG_0_7 = {
   version: '0.7',
   windowSeconds: 300,

@@ -6,6 +6,7 @@ import type { Registry } from '../registry.js';
 import type { MetricsInstrumentation } from '../catalog/instrumentation.js';
 import type { ServiceAccountStore } from './account-store.js';
 import type { MetricsServer } from './server.js';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** What `startDemo` gets from `omen serve`. */
@@ -38,13 +39,9 @@ export const DEMO_MODULE = new URL('../platform/demo.js', import.meta.url);
 
 /** The platform's startDemo, or undefined while the platform is not built. Other load errors throw. */
 export async function loadDemo(module: URL = DEMO_MODULE): Promise<StartDemo | undefined> {
-  let loaded: { startDemo?: unknown };
-  try {
-    loaded = (await import(module.href)) as { startDemo?: unknown };
-  } catch (error: unknown) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && (error as Error).message.includes(fileURLToPath(module));
-    if (missing) return undefined;
-    throw error;
-  }
+  // Existence, not the import error, decides "not built": a built module whose own imports fail must
+  // surface that error, and its message names the demo module too.
+  if (!existsSync(fileURLToPath(module))) return undefined;
+  const loaded = (await import(module.href)) as { startDemo?: unknown };
   return typeof loaded.startDemo === 'function' ? (loaded.startDemo as StartDemo) : undefined;
 }
