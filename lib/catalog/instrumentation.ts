@@ -59,7 +59,10 @@ export interface StreamProgress {
   numInputRows?: number;
   inputRowsPerSecond?: number;
   processedRowsPerSecond?: number;
-  /** Event-time statistics of the batch; Spark leaves it empty when the batch had no rows. */
+  /**
+   * Event-time statistics of the batch; Spark leaves it empty when the batch had no rows. `watermark`
+   * is accepted so a progress object can be passed as it is; no 0.7 metric reads it.
+   */
   eventTime?: { min?: TimeInput; avg?: TimeInput; max?: TimeInput; watermark?: TimeInput };
   /** Rows written to the online store (the sink's numOutputRows). */
   rowsWritten?: number;

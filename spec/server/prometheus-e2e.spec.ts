@@ -59,40 +59,39 @@ if (binary === undefined) {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       prometheus.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
-      const api = async (path: string) => {
+      const api = async <T>(path: string): Promise<T | undefined> => {
         const res = await fetch(`http://${web}${path}`).catch(() => undefined);
-        return res?.ok === true ? ((await res.json()) as { data: any }).data : undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+        return res?.ok === true ? ((await res.json()) as { data: T }).data : undefined;
       };
+      const query = (promql: string) => api<QueryData>(`/api/v1/query?query=${encodeURIComponent(promql)}`);
 
       let health = '';
       await waitFor(
         'Prometheus to report the target up',
         async () => {
-          const targets = await api('/api/v1/targets');
+          const targets = await api<{ activeTargets?: { health: string; lastError?: string }[] }>('/api/v1/targets');
           const target = targets?.activeTargets?.[0];
           health = `${target?.health} ${target?.lastError ?? ''}`;
           return target?.health === 'up';
         },
         BOUND_MS,
       ).catch((error: Error) => assert.unreachable(`${error.message} (last: ${health})\n${log}`));
-      const up = await api('/api/v1/query?query=up');
-      assert.is(up?.result?.[0]?.value?.[1], '1');
+      assert.is((await query('up'))?.result[0]?.value[1], '1');
 
       const wanted = CATALOG_0_7.metrics.map((metric) => metric.name).sort();
       let stored: string[] = [];
-      const query = encodeURIComponent('count by (__name__)({__name__=~"feature_.*|spark_.*|stream_.*"})');
       await waitFor(
         'every catalog metric in Prometheus',
         async () => {
-          const result = (await api(`/api/v1/query?query=${query}`))?.result as { metric: { __name__: string } }[] | undefined;
-          stored = (result ?? []).map((series) => series.metric.__name__);
+          const result = (await query('count by (__name__)({__name__=~"feature_.*|spark_.*|stream_.*"})'))?.result ?? [];
+          stored = result.map((series) => series.metric.__name__ ?? '');
           return wanted.every((name) => stored.includes(name));
         },
         BOUND_MS,
       ).catch(() => assert.unreachable(`missing: ${wanted.filter((name) => !stored.includes(name)).join(', ')}\n${log}`));
       assert.ok(formats.has('openmetrics'), 'Prometheus negotiated OpenMetrics and ingested it');
-      const region = await api(`/api/v1/query?query=${encodeURIComponent('feature_service_requests_total_rate{aws_region="us-west-2"}')}`);
-      assert.ok(Number(region?.result?.[0]?.value?.[1]) > 0, 'the request rate arrived with its label and a positive value');
+      const rate = await query('feature_service_requests_total_rate{aws_region="us-west-2"}');
+      assert.ok(Number(rate?.result[0]?.value[1]) > 0, 'the request rate arrived with its label and a positive value');
     } finally {
       if (prometheus !== undefined) await stop(prometheus);
       keys.stop();
@@ -100,6 +99,11 @@ if (binary === undefined) {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+}
+
+/** The part of Prometheus' instant-query answer the spec reads. */
+interface QueryData {
+  result: { metric: Record<string, string>; value: [number, string] }[];
 }
 
 /** One record of every kind, so each of the 17 metrics has a series. */
