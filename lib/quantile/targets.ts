@@ -53,13 +53,5 @@ export function validateTargets(targets: readonly QuantileTarget[]): QuantileTar
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'bigint' || value === undefined || value === null) {
-    return String(value);
-  }
-  if (typeof value === 'string') return JSON.stringify(value);
-  try {
-    return JSON.stringify(value) ?? typeof value;
-  } catch {
-    return typeof value;
-  }
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }

@@ -69,6 +69,38 @@ test('up to bufferSize values the answer is exact: the value at rank max(1, ceil
   }
 });
 
+test('with tiny buffers, heavy ties and a query after every few inserts, no target misses by more than max(error·n, 1)', () => {
+  const random = prng(302);
+  const sets = [...Object.values(TARGET_SETS), [{ q: 0.1, error: 0.02 }, { q: 0.3, error: 0.05 }], [{ q: 0.01, error: 0.005 }]];
+  for (let trial = 0; trial < 60; trial++) {
+    const targets = sets[trial % sets.length]!;
+    const stream = new CkmsStream(targets, { bufferSize: 2 + Math.floor(random() * 30) });
+    const values: number[] = [];
+    const ties = trial % 2 === 0;
+    for (let i = 0; i < 1500; i++) {
+      const value = ties ? Math.floor(random() * 20) : random();
+      stream.insert(value);
+      values.push(value);
+      if (i % 11 !== 0) continue;
+      const sorted = Float64Array.from(values).sort();
+      for (const { q, error } of targets) {
+        const miss = rankError(sorted, stream.query(q), q * sorted.length);
+        assert.ok(miss <= Math.max(error * sorted.length, 1), `trial ${trial} n=${sorted.length} q=${q}: off by ${miss}`);
+      }
+    }
+  }
+});
+
+test('a buffer far larger than the summary merges in one pass and keeps the bound', () => {
+  const data = generate(DISTRIBUTIONS['pareto(1.5)']!, 200_000, 303);
+  const stream = new CkmsStream(DEFAULT_TARGETS, { bufferSize: 65_536 });
+  for (const value of data) stream.insert(value);
+  const sorted = data.slice().sort();
+  for (const { q, error } of DEFAULT_TARGETS) {
+    assert.ok(rankError(sorted, stream.query(q), q * data.length) <= error * data.length, `q=${q}`);
+  }
+});
+
 test('the default stream is exact through its full buffer and compresses only after it', () => {
   const stream = new CkmsStream();
   const values = generate(DISTRIBUTIONS.exponential!, DEFAULT_BUFFER_SIZE, 301);
@@ -116,6 +148,7 @@ test('a bad q, targets or bufferSize throws a RangeError that names it', () => {
       (e: unknown) => e instanceof RangeError && (e as Error).message.includes(`invalid bufferSize ${bufferSize}`));
   }
   assert.throws(() => new CkmsStream([{ q: 2, error: 0.1 }]), /q=2/);
+  assert.throws(() => stream.merge({} as CkmsStream), (e: unknown) => e instanceof TypeError && /pass another CkmsStream/.test((e as Error).message));
   assert.is(new CkmsStream(DEFAULT_TARGETS, { bufferSize: 2 }).count, 0);
 });
 

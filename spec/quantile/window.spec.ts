@@ -89,6 +89,11 @@ test('NaN and infinite clock readings are ignored', () => {
   }
   assert.equal(rangeAt(clock, window, 95 * S), [1, 2]);
   assert.equal(rangeAt(clock, window, 110 * S), [NaN, NaN]);
+  clock.setMonotonic(NaN);
+  window.reset(); // restarts from the last good reading, 110 s
+  insertAt(clock, window, 111 * S, 5);
+  assert.equal(rangeAt(clock, window, 209.999 * S), [5, 5]);
+  assert.equal(rangeAt(clock, window, 210 * S), [NaN, NaN]);
   const broken: Clock = { now: () => NaN, wallMs: () => 0 };
   assert.throws(() => new WindowedQuantiles({ clock: broken }), /clock reading NaN/);
 });
