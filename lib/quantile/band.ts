@@ -1,5 +1,5 @@
 // The CKMS invariant: how wide a summary gap may be, given where it starts, for every target at once.
-// allowedWidth is the compressor's inner test: O(targets) flops, no allocation.
+// writeAllowedWidth is the compressor's inner test: O(targets) flops, branch-free per target, no allocation.
 // Always holds: a gap that fits today still fits after any later inserts, so no query can miss a target.
 import type { QuantileTarget } from './targets.js';
 

@@ -1,5 +1,5 @@
 // Quantile targets: which ranks a CKMS summary must answer, and how closely (rank error <= error * n).
-// Validation runs once, at construction; streams keep the sorted, frozen copy it returns.
+// Validation runs once, at construction: a stream compiles the sorted copy it returns into its band.
 // Always holds: every returned target has q in [0, 1], error in (0, 1), and no two share a q.
 
 export interface QuantileTarget {
