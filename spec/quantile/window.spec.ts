@@ -25,7 +25,9 @@ function rangeAt(clock: FakeClock, window: WindowedQuantiles, ms: number): [numb
   return [window.query(0), window.query(1)];
 }
 
-test('an old burst leaves the median once it ages out (the peer kept 1000 here)', () => {
+// A window whose age buckets share one digest (the peer's) counts the burst once per bucket: five times against
+// the ones' two, so it answers 1000 at 85 s, when the window really holds 1000 thousands and 1500 ones.
+test('a burst counts once and ages out: median 1000 at 65 s, 1 at 85 s, and no trace at 125 s', () => {
   const { clock, window } = setup();
   insertAt(clock, window, 0, ...Array<number>(1000).fill(1000));
   clock.setMonotonic(65 * S);
