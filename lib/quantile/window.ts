@@ -174,8 +174,9 @@ export class WindowedQuantiles {
     const capacity = needed + (needed >> 3) + 2;
     const tuples = allocateTuples(this.#bucketCount * capacity);
     for (let bucket = 0; bucket < this.#bucketCount; bucket++) {
-      const from = 2 * bucket * this.#capacity; // in float64 slots: a tuple is two
-      tuples.values.set(this.#tuples.values.subarray(from, from + 2 * this.#meta[2 * bucket]!), 2 * bucket * capacity);
+      // Whole 16-byte tuples, as four 32-bit words each: copies bits, never reinterprets them as numbers.
+      const from = 4 * bucket * this.#capacity;
+      tuples.ranks.set(this.#tuples.ranks.subarray(from, from + 4 * this.#meta[2 * bucket]!), 4 * bucket * capacity);
     }
     this.#tuples = tuples;
     this.#capacity = capacity;
