@@ -38,12 +38,13 @@ export interface WindowedQuantilesOptions {
  * A clock reading that stands still, steps back or is not finite moves nothing; time resumes when the clock
  * passes its highest reading. An idle gap of any length empties exactly the buckets whose boundaries it crossed.
  *
- * Clock reads: not on every insert (a read costs about as much as the rest of an insert). The clock is read
- * at every query and every READ_STRIDE-th insert, and on every insert while READ_STRIDE inserts take longer
- * than SLOW_SHARE of a span. Values between two reads are filed as of the earlier read, which is never later
- * than they happened: so a value never lands in a bucket created after it. The cost: when a boundary falls
- * between two reads, the <= READ_STRIDE - 1 values in between skip the bucket that boundary empties, and may
- * leave the window early, by at most the time between those two reads.
+ * Clock reads: not on every insert (a read costs ~40 ns, as much as the rest of an insert). The clock is read
+ * at every query and every READ_STRIDE-th insert, and on every insert once READ_STRIDE inserts are seen to take
+ * longer than SLOW_SHARE of a span. Values between two reads are filed as of the earlier read, never later than
+ * they happened, so a value never lands in a bucket created after it. The cost: when a boundary falls between
+ * two reads, the <= READ_STRIDE - 1 values in between skip the bucket that boundary empties, and may leave the
+ * window early by at most the time between the two reads: the time the stream took for READ_STRIDE inserts,
+ * and never more than the time since the previous query (a scrape).
  */
 export class WindowedQuantiles {
   readonly #clock: Clock;
