@@ -18,7 +18,7 @@ export type { HistogramOptions } from './metrics/histogram.js';
 export { GaugeHistogram, GaugeHistogramChild } from './metrics/gaugehistogram.js';
 export type { GaugeHistogramOptions } from './metrics/gaugehistogram.js';
 export { DEFAULT_BUCKETS, linearBuckets, exponentialBuckets } from './metrics/buckets.js';
-export { Summary, SummaryChild, DEFAULT_MAX_AGE_SECONDS, DEFAULT_AGE_BUCKETS } from './metrics/summary.js';
+export { Summary, SummaryChild } from './metrics/summary.js';
 export type { SummaryOptions } from './metrics/summary.js';
 export { Info, InfoChild } from './metrics/info.js';
 export { StateSet, StateSetChild } from './metrics/stateset.js';
@@ -36,8 +36,9 @@ export {
 } from './metrics/windowed-gauges.js';
 export type { WindowedGaugeOptions, UtilizationGaugeOptions } from './metrics/windowed-gauges.js';
 
-export { CkmsStream } from './quantile/ckms.js';
-export { WindowedQuantiles } from './quantile/window.js';
+export { CkmsStream, DEFAULT_BUFFER_SIZE } from './quantile/ckms.js';
+export type { CkmsOptions } from './quantile/ckms.js';
+export { WindowedQuantiles, DEFAULT_MAX_AGE_SECONDS, DEFAULT_AGE_BUCKETS } from './quantile/window.js';
 export type { WindowedQuantilesOptions } from './quantile/window.js';
 export { DEFAULT_TARGETS, validateTargets } from './quantile/targets.js';
 export type { QuantileTarget } from './quantile/targets.js';

@@ -7,12 +7,9 @@ import type { QuantileTarget } from '../quantile/targets.js';
 import type { FamilyOptions } from './family.js';
 import { formatCanonical } from '../exposition/numbers.js';
 import { DEFAULT_TARGETS, validateTargets } from '../quantile/targets.js';
-import { WindowedQuantiles } from '../quantile/window.js';
+import { DEFAULT_AGE_BUCKETS, DEFAULT_MAX_AGE_SECONDS, WindowedQuantiles } from '../quantile/window.js';
 import { Child, Family } from './family.js';
 import { MetricError, quote } from './errors.js';
-
-export const DEFAULT_MAX_AGE_SECONDS = 600;
-export const DEFAULT_AGE_BUCKETS = 5;
 
 export interface SummaryOptions extends FamilyOptions {
   /** Quantiles to report, each with its allowed rank error. Default: 0.5±0.05, 0.9±0.01, 0.99±0.001. */
