@@ -1,0 +1,89 @@
+// `omen serve --demo`: the reference feature platform on the server `omen serve` runs, with its own service
+// account and steady traffic, and a banner saying how to reach it (metrics URL, API key, a curl to paste).
+// Runs once at startup. Always: traffic starts only once the server accepts the demo's key.
+import type { DemoContext, DemoHandle, StartDemo } from '../server/demo.js';
+import type { DemoAccount } from './demo-account.js';
+import type { Platform, PlatformOptions } from './platform.js';
+import { request } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import { AUTH_SCHEME } from '../server/auth.js';
+import { demoAccount } from './demo-account.js';
+import { GET_FEATURES_BATCH_PATH, GET_FEATURES_PATH } from './feature-server.js';
+import { INGEST_PATH } from './ingest-api.js';
+import { reachableUrl, startPlatform } from './platform.js';
+import { STREAM_PROGRESS_PATH } from './stream-progress.js';
+
+/** How long to wait for the server to load a just-created key (it polls its store every 250 ms). */
+const KEY_READY_MS = 5_000;
+const KEY_POLL_MS = 50;
+
+export type DemoOptions = Omit<PlatformOptions, 'dataDir' | 'apiKey'>;
+
+export interface DemoRun extends DemoHandle {
+  readonly platform: Platform;
+  readonly account: DemoAccount;
+  stop(): Promise<void>;
+}
+
+/** A startDemo with other settings (specs use short intervals); `startDemo` is this with the defaults. */
+export function createDemo(options: DemoOptions = {}): (context: DemoContext) => Promise<DemoRun> {
+  return async (context) => {
+    const account = await demoAccount(context.store);
+    if (!(await keyWorks(context.url, account.apiKey))) {
+      context.log(`omen demo: the server does not accept the demo key yet (after ${KEY_READY_MS / 1000} s); traffic may see 401s until it does`);
+    }
+    const platform = await startPlatform(context, { ...options, dataDir: context.store.dir, apiKey: account.apiKey });
+    banner(context, account, platform, options);
+    return { platform, account, stop: () => platform.stop() };
+  };
+}
+
+export const startDemo: StartDemo = createDemo();
+
+function banner(context: DemoContext, account: DemoAccount, platform: Platform, options: DemoOptions): void {
+  const log = (line: string) => context.log(`omen demo: ${line}`);
+  const { workspace, origin, offline } = platform;
+  log(`reference feature platform, workspace "${workspace.name}", feature services ${[...workspace.services.keys()].join(', ')}`);
+  log(`  POST ${origin}${GET_FEATURES_PATH} (and ${GET_FEATURES_BATCH_PATH})`);
+  log(`  POST ${origin}${INGEST_PATH} (push sources ${[...workspace.pushSources.keys()].join(', ')}; offline store ${offline.path})`);
+  log(`  POST ${origin}${STREAM_PROGRESS_PATH} (Spark StreamingQueryProgress reports)`);
+  if (offline.recovery.truncatedBytes > 0) log(`offline store: cut a torn last line (${offline.recovery.truncatedBytes} bytes) left by an earlier crash`);
+  if (account.replaced !== undefined) log(`the old key file ${account.keyFile} was not usable: ${account.replaced}`);
+  log(
+    account.created
+      ? `created service account "demo" (id ${account.id}); its key is shown here and kept (0600) in ${account.keyFile}`
+      : `using service account "demo" (id ${account.id}) with the key kept in ${account.keyFile}`,
+  );
+  log(`API key: ${account.apiKey}`);
+  log(`metrics: ${context.url}`);
+  log(`  curl -H "Authorization: ${AUTH_SCHEME} ${account.apiKey}" ${context.url}`);
+  const traffic = options.traffic === false ? undefined : options.traffic;
+  if (options.traffic !== false) {
+    log(
+      `traffic: ${traffic?.getFeaturesPerSecond ?? 100} get-features calls/s, ${traffic?.ingestPerSecond ?? 5} ingest requests/s, ` +
+        `${traffic?.streamEventsPerSecond ?? 40} stream events/s in ${platform.processor.triggerMs / 1000} s micro-batches; Ctrl-C stops it`,
+    );
+  }
+}
+
+/** Polls the metrics endpoint (HEAD) with `apiKey` until it is accepted, at most KEY_READY_MS. */
+async function keyWorks(url: string, apiKey: string): Promise<boolean> {
+  const deadline = Date.now() + KEY_READY_MS;
+  for (;;) {
+    if ((await headStatus(url, apiKey)) === 200) return true;
+    if (Date.now() > deadline) return false;
+    await delay(KEY_POLL_MS);
+  }
+}
+
+function headStatus(url: string, apiKey: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const req = request(reachableUrl(url), { method: 'HEAD', agent: false, headers: { Authorization: `${AUTH_SCHEME} ${apiKey}` }, timeout: 2_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+    req.end();
+  });
+}
