@@ -42,7 +42,7 @@ export async function measureScenario(scenario: MemoryScenario, items: number): 
   if (gc === undefined) throw new Error('memory figures need a forced GC: run node with --expose-gc');
   const context = await scenario.prepare(items);
   const handles: unknown[] = Array.from({ length: items }, () => undefined);
-  const warmItems = Math.min(100, items);
+  const warmItems = Math.max(1, Math.min(20, Math.floor(items / 10)));
   await scenario.build(context, warmItems, Array.from({ length: warmItems }, () => undefined));
   settle(gc);
   const before = process.memoryUsage();

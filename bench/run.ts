@@ -12,6 +12,7 @@ import { httpGroup } from './http.js';
 import { parseGroup } from './parse.js';
 import { rateGroup } from './rate.js';
 import { scrapeGroup } from './scrape.js';
+import { summaryGroup } from './summary.js';
 import { machine, renderGroup, renderResults } from './report.js';
 
 const GROUPS: Record<string, () => Promise<GroupResult>> = {
@@ -19,6 +20,7 @@ const GROUPS: Record<string, () => Promise<GroupResult>> = {
   gauge: gaugeGroup,
   histogram: histogramGroup,
   rate: rateGroup,
+  summary: summaryGroup,
   scrape: scrapeGroup,
   parse: parseGroup,
   http: httpGroup,
