@@ -5,14 +5,14 @@
 import { performance } from 'node:perf_hooks';
 import { Bench } from 'tinybench';
 
-export interface Contender {
-  /** Shown in errors only; rows name contenders themselves. */
-  name: string;
-  /** Performs `k` operations. Write the loop inside, in the group file, so each contender's call site stays monomorphic. */
-  run(k: number): void | Promise<void>;
-  /** The operation returns a promise (a scrape): it is awaited inside the timed window. */
-  async?: boolean;
-}
+/**
+ * A synchronous contender performs `k` operations per `run(k)`: write the loop inside, in the group file, so each
+ * contender's call site stays monomorphic. An asynchronous one (a scrape) performs one per `once()`, awaited.
+ */
+export type Contender = { name: string; run(k: number): void; async?: false } | { name: string; once(): Promise<unknown>; async: true };
+
+// Past this many operations per batch, a contender is not doing k operations per run(k).
+const MAX_BATCH = 1e9;
 
 export interface Stat {
   /** Median over every sample of every round, per operation, in ns. */
@@ -60,7 +60,7 @@ export async function time(contenders: readonly Contender[], options: TimingOpti
     for (const i of order) {
       const contender = contenders[i]!;
       const k = batches[i]!;
-      if (contender.async) bench.add(String(i), async () => void (await contender.run(k)), { async: true });
+      if (contender.async) bench.add(String(i), () => repeat(contender.once, k), { async: true });
       else bench.add(String(i), () => void contender.run(k), { async: false });
     }
     await bench.run();
@@ -104,18 +104,23 @@ export function quantile(values: readonly number[], p: number): number {
 // timing is not trusted: the first calls run cold (lazy compilation, interpreter) and would size K far too small.
 async function batchSize(contender: Contender, batchMs: number): Promise<number> {
   let k = 1;
-  for (let attempt = 0; attempt < 60; attempt++) {
+  while (k <= MAX_BATCH) {
     let took = await timeOnce(contender, k);
     if (k === 1 && took >= 20 * batchMs) return 1; // an operation of 10 ms or more: one per sample
     for (let i = 0; i < 2 && took >= batchMs / 4; i++) took = Math.min(took, await timeOnce(contender, k));
     if (took >= batchMs) return Math.max(1, Math.round((k * batchMs) / took));
     k = took * 16 < batchMs ? k * 8 : k * 2;
   }
-  return k;
+  throw new Error(`benchmark ${contender.name}: ${MAX_BATCH} operations still take under ${batchMs} ms; does run(k) perform k operations?`);
 }
 
 async function timeOnce(contender: Contender, k: number): Promise<number> {
   const start = performance.now();
-  await contender.run(k);
+  if (contender.async) await repeat(contender.once, k);
+  else contender.run(k);
   return performance.now() - start;
+}
+
+async function repeat(once: () => Promise<unknown>, k: number): Promise<void> {
+  for (let i = 0; i < k; i++) await once();
 }

@@ -1,7 +1,9 @@
 // Result rows and their rendering into bench/RESULTS.md: per group one table of medians (with the spread across
 // rounds), the peer's figure, the floor, the ratio, the goal and whether it is met. No timing happens here.
 // Always: a row that has a goal says met or not met; a row without one says it is informational.
+import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, release, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { Stat } from './harness.js';
 import { PEER_NAME, PEER_VERSION } from './peer.js';
 
@@ -66,9 +68,22 @@ export function machine(): string[] {
     `- Date: ${new Date().toISOString()}`,
     `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'} (${cpu[0]?.speed ?? '?'} MHz), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Linux ${release()}`,
     `- Node ${process.version} (V8 ${process.versions.v8}), ${process.execArgv.join(' ') || 'no flags'}`,
+    `- Code: ${revision()}`,
     `- Peer: ${PEER_NAME} ${PEER_VERSION}, same process, alternating order`,
     `- Load average at start (1/5/15 min): ${loadavg().map((x) => x.toFixed(2)).join(' / ')}`,
   ];
+}
+
+// The commit measured, and whether lib/ differed from it (others' uncommitted edits are compiled in too).
+function revision(): string {
+  const cwd = fileURLToPath(new URL('../..', import.meta.url));
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'lib'], { cwd, encoding: 'utf8' }).trim();
+    return `commit ${commit}${dirty === '' ? ', lib/ as committed' : ', with uncommitted changes in lib/ (not a committed state)'}`;
+  } catch {
+    return 'not a git checkout';
+  }
 }
 
 export function renderGroup(result: GroupResult): string {

@@ -97,10 +97,10 @@ export async function scrapeGroup(): Promise<GroupResult> {
   const target = Buffer.alloc(exposed.length);
   const [oc, pc, ou, pu, floor] = await time(
     [
-      { name: 'omen changed', async: true, run: async (): Promise<void> => { small.touchOmen(); await small.omen.scrape(PROMETHEUS); } },
-      { name: 'peer changed', async: true, run: async (): Promise<void> => { small.touchPeer(); await small.peer.metrics(); } },
-      { name: 'omen unchanged', async: true, run: async (): Promise<void> => void (await small.omen.scrape(PROMETHEUS)) },
-      { name: 'peer unchanged', async: true, run: async (): Promise<void> => void (await small.peer.metrics()) },
+      { name: 'omen changed', async: true, once: async (): Promise<void> => { small.touchOmen(); await small.omen.scrape(PROMETHEUS); } },
+      { name: 'peer changed', async: true, once: async (): Promise<void> => { small.touchPeer(); await small.peer.metrics(); } },
+      { name: 'omen unchanged', async: true, once: async (): Promise<void> => void (await small.omen.scrape(PROMETHEUS)) },
+      { name: 'peer unchanged', async: true, once: async (): Promise<void> => void (await small.peer.metrics()) },
       { name: 'memcpy floor', run: (k: number): void => { for (let i = 0; i < k; i++) target.set(exposed); } },
     ],
     { rounds: 4, msPerRound: 500 },
@@ -127,8 +127,8 @@ export async function scrapeGroup(): Promise<GroupResult> {
   assertSameSamples('scrape 100k', await large.omen.scrape(PROMETHEUS), await large.peer.metrics());
   const [ol, pl] = await time(
     [
-      { name: 'omen changed 100k', async: true, run: async (): Promise<void> => { large.touchOmen(); await large.omen.scrape(PROMETHEUS); } },
-      { name: 'peer changed 100k', async: true, run: async (): Promise<void> => { large.touchPeer(); await large.peer.metrics(); } },
+      { name: 'omen changed 100k', async: true, once: async (): Promise<void> => { large.touchOmen(); await large.omen.scrape(PROMETHEUS); } },
+      { name: 'peer changed 100k', async: true, once: async (): Promise<void> => { large.touchPeer(); await large.peer.metrics(); } },
     ],
     { rounds: 4, msPerRound: 900, minSamples: 2 },
   );

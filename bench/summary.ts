@@ -168,8 +168,8 @@ async function scrapeChildren() {
   const fresh = latencies(99, 20);
   const idle = await time(
     [
-      { name: 'omen idle scrape', async: true, run: async (): Promise<void> => void (await registry.scrape(PROMETHEUS)) },
-      { name: 'prom-client idle scrape', async: true, run: async (): Promise<void> => void (await peerRegistry.metrics()) },
+      { name: 'omen idle scrape', async: true, once: async (): Promise<void> => void (await registry.scrape(PROMETHEUS)) },
+      { name: 'prom-client idle scrape', async: true, once: async (): Promise<void> => void (await peerRegistry.metrics()) },
     ],
     { rounds: 4, msPerRound: 500 },
   );
@@ -178,7 +178,7 @@ async function scrapeChildren() {
       {
         name: 'omen busy scrape',
         async: true,
-        run: async (): Promise<void> => {
+        once: async (): Promise<void> => {
           for (let i = 0; i < SCRAPE_CHILDREN; i++) for (let j = 0; j < fresh.length; j++) omenChildren[i]!.observe(fresh[j]!);
           await registry.scrape(PROMETHEUS);
         },
@@ -186,7 +186,7 @@ async function scrapeChildren() {
       {
         name: 'prom-client busy scrape',
         async: true,
-        run: async (): Promise<void> => {
+        once: async (): Promise<void> => {
           for (let i = 0; i < SCRAPE_CHILDREN; i++) for (let j = 0; j < fresh.length; j++) peerChildren[i]!.observe(fresh[j]!);
           await peerRegistry.metrics();
         },
