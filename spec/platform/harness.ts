@@ -6,6 +6,7 @@ import type { Catalog } from '../../lib/catalog/catalog.js';
 import type { MetricsInstrumentation } from '../../lib/catalog/instrumentation.js';
 import type { FamilyModel, SampleModel } from '../../lib/exposition/model.js';
 import type { DemoContext } from '../../lib/server/demo.js';
+import type { Platform } from '../../lib/platform/platform.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import { Registry } from '../../lib/registry.js';
 import { ServiceAccountStore } from '../../lib/server/account-store.js';
 import { LiveKeyIndex } from '../../lib/server/key-index.js';
 import { MetricsServer } from '../../lib/server/server.js';
+import { startPlatform } from '../../lib/platform/platform.js';
 
 /** The 0.7 catalog with 4 s windows in 1 s slots, so rates settle within seconds. */
 export const SHORT_CATALOG = loadCatalog({ ...CATALOG_0_7, windowSeconds: 4, slotSeconds: 1 });
@@ -93,6 +95,20 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       keys.stop();
       await server.close(1000);
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A rig with the platform mounted and no traffic; the stream processor runs only when a spec calls runBatch(). */
+export async function startPlatformRig(options: RigOptions = {}): Promise<{ rig: Rig; platform: Platform; stop(): Promise<void> }> {
+  const rig = await startRig(options);
+  const platform = await startPlatform(rig.context, { dataDir: rig.dataDir, traffic: false, triggerMs: 3_600_000 });
+  return {
+    rig,
+    platform,
+    async stop() {
+      await platform.stop();
+      await rig.stop();
     },
   };
 }
