@@ -223,7 +223,7 @@ export abstract class Family<C extends Child> {
   protected writePrimary(writer: ByteWriter, child: C, value: number, stamp: Uint8Array): void {
     writer.bytes(this.arena.bytes, child.at, child.end);
     writer.value(value);
-    writer.bytes(stamp);
+    if (stamp.length !== 0) writer.bytes(stamp);
     writer.byte(NEWLINE);
   }
 
@@ -250,7 +250,7 @@ export abstract class Family<C extends Child> {
     }
     writer.byte(SPACE);
     writer.value(value);
-    writer.bytes(stamp);
+    if (stamp.length !== 0) writer.bytes(stamp);
     writer.byte(NEWLINE);
   }
 
