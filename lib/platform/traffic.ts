@@ -68,7 +68,7 @@ export class TrafficGenerator {
   readonly getFeatures: EndpointCounts = counts();
   readonly ingest: EndpointCounts = counts();
   streamEvents = 0;
-  readonly #o: Required<Omit<TrafficOptions, 'stream'>> & Pick<TrafficOptions, 'stream'>;
+  readonly #options: Required<Omit<TrafficOptions, 'stream'>> & Pick<TrafficOptions, 'stream'>;
   readonly #agent: Agent;
   readonly #url: URL;
   readonly #random: () => number;
@@ -83,7 +83,7 @@ export class TrafficGenerator {
   #events = 0;
 
   constructor(options: TrafficOptions) {
-    this.#o = {
+    this.#options = {
       clock: systemClock,
       getFeaturesPerSecond: 100,
       batchEvery: 10,
@@ -102,15 +102,15 @@ export class TrafficGenerator {
       ...options,
     };
     this.#url = new URL(options.baseUrl);
-    this.#agent = new Agent({ keepAlive: true, maxSockets: this.#o.sockets, maxFreeSockets: this.#o.sockets });
-    this.#random = mulberry32(this.#o.seed);
+    this.#agent = new Agent({ keepAlive: true, maxSockets: this.#options.sockets, maxFreeSockets: this.#options.sockets });
+    this.#random = mulberry32(this.#options.seed);
     this.#services = [...options.workspace.services.keys()];
   }
 
   start(): this {
     if (this.#timer !== undefined) return this;
-    this.#startedAt = this.#o.clock.now();
-    this.#timer = setInterval(() => this.#tick(), this.#o.tickMs);
+    this.#startedAt = this.#options.clock.now();
+    this.#timer = setInterval(() => this.#tick(), this.#options.tickMs);
     this.#timer.unref();
     return this;
   }
@@ -139,7 +139,7 @@ export class TrafficGenerator {
 
   // Each schedule issues whatever its rate says is due since start, so a late tick catches up instead of drifting.
   #tick(): void {
-    const o = this.#o;
+    const o = this.#options;
     const elapsedSeconds = (o.clock.now() - this.#startedAt) / 1000;
     while (this.#gfCalls < Math.floor(elapsedSeconds * o.getFeaturesPerSecond)) this.#sendGetFeatures();
     while (this.#ingestRequests < Math.floor(elapsedSeconds * o.ingestPerSecond)) this.#sendIngest();
@@ -153,7 +153,7 @@ export class TrafficGenerator {
   }
 
   #sendGetFeatures(): void {
-    const o = this.#o;
+    const o = this.#options;
     const n = ++this.#gfRequests;
     const service = this.#services[n % this.#services.length]!;
     const kind = n % o.notFoundEvery === 0 ? 'unknown' : n % o.malformedEvery === 0 ? 'malformed' : n % o.batchEvery === 0 ? 'batch' : 'single';
@@ -181,7 +181,7 @@ export class TrafficGenerator {
   }
 
   #sendIngest(): void {
-    const o = this.#o;
+    const o = this.#options;
     const n = ++this.#ingestRequests;
     if (this.#inFlight >= o.maxInFlight) {
       this.ingest.skipped++;
@@ -224,7 +224,7 @@ export class TrafficGenerator {
         method: 'POST',
         path,
         timeout: REQUEST_TIMEOUT_MS,
-        headers: { Authorization: `Tecton-key ${this.#o.apiKey}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+        headers: { Authorization: `Tecton-key ${this.#options.apiKey}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
       },
       (res) => {
         res.on('error', () => settle(undefined));
@@ -238,18 +238,18 @@ export class TrafficGenerator {
   }
 
   #keys(service: string): Record<string, string> {
-    const joinKeys = this.#o.workspace.services.get(service)!.joinKeys;
+    const joinKeys = this.#options.workspace.services.get(service)!.joinKeys;
     const keys: Record<string, string> = {};
     for (const key of joinKeys) keys[key] = key === 'ad_id' ? this.#ad() : this.#user();
     return keys;
   }
 
   #user(): string {
-    return `user_${Math.floor(this.#random() * this.#o.users)}`;
+    return `user_${Math.floor(this.#random() * this.#options.users)}`;
   }
 
   #ad(): string {
-    return `ad_${Math.floor(this.#random() * this.#o.ads)}`;
+    return `ad_${Math.floor(this.#random() * this.#options.ads)}`;
   }
 }
 
