@@ -56,7 +56,7 @@ export async function gaugeGroup(): Promise<GroupResult> {
     notes: [
       `Memory: ${MEMORY_SERIES.toLocaleString('en-US')} children per contender (label values: 100 queues × ${MEMORY_SERIES / 100} shards), each built twice, each build in a fresh \`node --expose-gc\` process, in the order omen, peer, peer, omen; the figure is the mean, the spread the two builds. ` +
         'Bytes are heapUsed plus arrayBuffers growth per child (omen keeps series prefixes in a Buffer arena, which Node counts in arrayBuffers, not heapUsed); ' +
-        `omen heap/arrayBuffers split: ${formatNumber(memory.omen.heap)} / ${formatNumber(memory.omen.arrayBuffers)} B, after a scrape ${formatNumber(memory.omenScraped.heap)} / ${formatNumber(memory.omenScraped.arrayBuffers)} B.`,
+        `heap / arrayBuffers per child: omen ${formatNumber(memory.omen.heap)} / ${formatNumber(memory.omen.arrayBuffers)} B (after a scrape ${formatNumber(memory.omenScraped.heap)} / ${formatNumber(memory.omenScraped.arrayBuffers)} B), prom-client ${formatNumber(memory.peer.heap)} / ${formatNumber(memory.peer.arrayBuffers)} B.`,
     ],
   };
 }

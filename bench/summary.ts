@@ -88,12 +88,12 @@ export async function summaryGroup(): Promise<GroupResult> {
     },
     {
       operation: `memory per summary child after ${MEMORY_OBSERVATIONS.toLocaleString('en-US')} observations (omen ${MEMORY_CHILDREN.omen.toLocaleString('en-US')} children, prom-client ${MEMORY_CHILDREN.peer})`,
-      unit: 'KiB/child',
+      unit: 'B/child',
       omen: memory.omen,
       peer: memory.peer,
       ratio: `${times(memory.peer.value / memory.omen.value)} smaller than prom-client`,
       goal: '≤ 8 KB',
-      met: memory.omen.value * 1024 <= 8000,
+      met: memory.omen.value <= 8000,
     },
   ];
   return {
@@ -102,7 +102,7 @@ export async function summaryGroup(): Promise<GroupResult> {
     rows,
     notes: [
       `Checks before timing: same _count and _sum on both sides; every quantile's rank in the exact sorted data within its target's error (${checked}).`,
-      `Memory: heapUsed plus arrayBuffers growth per child, each build in a fresh \`node --expose-gc\` process, omen, peer, peer, omen; the spread is the two builds. omen heap/arrayBuffers: ${formatNumber(memory.omenSplit.heap / 1024)} / ${formatNumber(memory.omenSplit.arrayBuffers / 1024)} KiB. prom-client is measured on fewer children because its observe is slow; the figure is per child.`,
+      `Memory: heapUsed plus arrayBuffers growth per child, each build in a fresh \`node --expose-gc\` process, omen, peer, peer, omen; the spread is the two builds. heap / arrayBuffers per child: omen ${formatNumber(memory.omenSplit.heap)} / ${formatNumber(memory.omenSplit.arrayBuffers)} B, prom-client ${formatNumber(memory.peerSplit.heap)} / ${formatNumber(memory.peerSplit.arrayBuffers)} B. prom-client is measured on fewer children because its observe is slow; the figure is per child.`,
       "prom-client's window starts with one t-digest shared by all 5 ring slots (`Array(n).fill(new TDigest())`), so until its first rotation each observation is pushed into that digest 5 times; its figures above include that, as its users get it.",
     ],
   };
@@ -248,10 +248,10 @@ async function summaryMemory() {
   const omen: Retained[] = [await retainedInChild('summary', 'omen', MEMORY_CHILDREN.omen)];
   const peer: Retained[] = [await retainedInChild('summary', 'peer', MEMORY_CHILDREN.peer), await retainedInChild('summary', 'peer', MEMORY_CHILDREN.peer)];
   omen.push(await retainedInChild('summary', 'omen', MEMORY_CHILDREN.omen));
-  const kib = (runs: Retained[]) => {
-    const totals = runs.map((run) => (run.heap + run.arrayBuffers) / 1024);
+  const bytes = (runs: Retained[]) => {
+    const totals = runs.map((run) => run.heap + run.arrayBuffers);
     return { value: totals.reduce((a, b) => a + b, 0) / totals.length, low: Math.min(...totals), high: Math.max(...totals) };
   };
-  const split = { heap: (omen[0]!.heap + omen[1]!.heap) / 2, arrayBuffers: (omen[0]!.arrayBuffers + omen[1]!.arrayBuffers) / 2 };
-  return { omen: kib(omen), peer: kib(peer), omenSplit: split };
+  const split = (runs: Retained[]) => ({ heap: (runs[0]!.heap + runs[1]!.heap) / 2, arrayBuffers: (runs[0]!.arrayBuffers + runs[1]!.arrayBuffers) / 2 });
+  return { omen: bytes(omen), peer: bytes(peer), omenSplit: split(omen), peerSplit: split(peer) };
 }
