@@ -10,7 +10,7 @@ import type { JsonObject } from './validate.js';
 import type { FeatureService, FeatureView, ValueType, Workspace } from './workspace.js';
 import { ApiError, sendError, sendJson, toApiError } from './api-error.js';
 import { entityKey } from './online-store.js';
-import { array, field, invalid, object, optionalBoolean, optionalObject, optionalText, parseJsonObject } from './validate.js';
+import { array, describe, field, invalid, object, optionalBoolean, optionalObject, optionalText, parseJsonObject } from './validate.js';
 
 export const GET_FEATURES_PATH = '/api/v1/feature-service/get-features';
 export const GET_FEATURES_BATCH_PATH = '/api/v1/feature-service/get-features-batch';
@@ -182,7 +182,7 @@ function joinKeyValues(service: FeatureService, container: JsonObject, path: str
   optionalObject(field(container, 'request_context_map'), `${path}.request_context_map`);
   for (const key of Object.keys(map)) {
     if (!service.joinKeys.includes(key)) {
-      throw new ApiError(400, `unknown join key "${key}" in ${path}.join_key_map: feature service ${service.name} takes ${service.joinKeys.join(', ')}`);
+      throw new ApiError(400, `unknown join key ${describe(key)} in ${path}.join_key_map: feature service ${service.name} takes ${service.joinKeys.join(', ')}`);
     }
   }
   return service.joinKeys.map((key) => {

@@ -1,8 +1,7 @@
-// The Stream Ingest API: POST /ingest with Tecton's request shape. Valid records go to the offline store
-// (group-committed) and then to the online store; the answer is Tecton's ingest metrics per feature view.
-// Per request: one JSON.parse, a type check per column, one offline append (shared fdatasync), one online
-// write per row and view. Always: a request is validated whole before anything is written, and answered
-// 200 only after its offline rows are fsynced; a rejected request writes nothing.
+// The Stream Ingest API: POST /ingest in Tecton's shape; valid records go to the offline store, then the online
+// store, and the answer is Tecton's per-view ingest metrics. Per request: one JSON.parse, a check per column,
+// one offline append (its fdatasync shared with concurrent requests), one online write per row and view.
+// Always: validated whole before anything is written; 200 only once its rows are fsynced; a refusal writes nothing.
 import type { Clock } from '../clock.js';
 import type { FeatureViewRows, MetricsInstrumentation } from '../catalog/instrumentation.js';
 import type { RouteHandler } from '../server/router.js';
@@ -13,7 +12,7 @@ import type { FeatureView, PushSource, ValueType, Workspace } from './workspace.
 import { ApiError, sendError, sendJson, toApiError } from './api-error.js';
 import { OfflineStoreError } from './offline-store.js';
 import { entityKey } from './online-store.js';
-import { array, field, invalid, isoTime, object, optionalBoolean, parseJsonObject, text } from './validate.js';
+import { array, describe, field, invalid, isoTime, object, optionalBoolean, parseJsonObject, text } from './validate.js';
 
 export const INGEST_PATH = '/ingest';
 export const DEFAULT_INGEST_MAX_BODY_BYTES = 512 * 1024;
@@ -124,7 +123,7 @@ function parseIngest(root: JsonObject, workspace: Workspace, maxRecords: number)
   for (const sourceName of sources) {
     const source = workspace.pushSources.get(sourceName);
     if (source === undefined) {
-      throw new ApiError(404, `unknown push source "${sourceName}" in workspace "${workspace.name}": use one of ${[...workspace.pushSources.keys()].join(', ')}`);
+      throw new ApiError(404, `unknown push source ${describe(sourceName)} in workspace "${workspace.name}": use one of ${[...workspace.pushSources.keys()].join(', ')}`);
     }
     const entries = array(records[sourceName], `records.${sourceName}`, maxRecords);
     total += entries.length;
@@ -148,7 +147,7 @@ function parseIngest(root: JsonObject, workspace: Workspace, maxRecords: number)
 function row(source: PushSource, record: JsonObject, path: string): Row {
   for (const column of Object.keys(record)) {
     if (!source.schema.some((known) => known.name === column)) {
-      throw new ApiError(400, `unknown column "${column}" in ${path}: push source ${source.name} has columns ${source.schema.map((c) => c.name).join(', ')}`);
+      throw new ApiError(400, `unknown column ${describe(column)} in ${path}: push source ${source.name} has columns ${source.schema.map((c) => c.name).join(', ')}`);
     }
   }
   const values: JsonObject = {};

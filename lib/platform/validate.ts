@@ -1,6 +1,6 @@
 // Readers for parsed JSON request bodies: each returns a typed value or throws a 400 ApiError that names the
 // field's path, what it held and what it needs. O(1) per field except describe() (bounded by its cut).
-// Always: a message quotes at most DESCRIBE_CHARS characters of what the client sent.
+// Always: a message quotes at most DESCRIBE_CHARS characters of a value the client sent.
 import { ApiError } from './api-error.js';
 
 const DESCRIBE_CHARS = 60;
