@@ -137,18 +137,22 @@ export class TrafficGenerator {
     return this.#inFlight;
   }
 
-  // Each schedule issues whatever its rate says is due since start, so a late tick catches up instead of drifting.
+  // Each schedule issues what its rate says is due since start, so a late tick catches up instead of drifting;
+  // after a long stall (a suspended laptop) at most one second's worth is made up, never a burst of hours.
   #tick(): void {
     const o = this.#options;
     const elapsedSeconds = (o.clock.now() - this.#startedAt) / 1000;
-    while (this.#gfCalls < Math.floor(elapsedSeconds * o.getFeaturesPerSecond)) this.#sendGetFeatures();
-    while (this.#ingestRequests < Math.floor(elapsedSeconds * o.ingestPerSecond)) this.#sendIngest();
-    if (o.stream !== undefined) {
-      const wallMs = o.clock.wallMs();
-      while (this.#events < Math.floor(elapsedSeconds * o.streamEventsPerSecond)) {
-        this.#events++;
-        if (o.stream.push({ fields: { user_id: this.#user(), ad_id: this.#ad() }, eventTimeMs: wallMs })) this.streamEvents++;
-      }
+    const due = (perSecond: number) => Math.floor(elapsedSeconds * perSecond);
+    this.#gfCalls = Math.max(this.#gfCalls, due(o.getFeaturesPerSecond) - o.getFeaturesPerSecond);
+    while (this.#gfCalls < due(o.getFeaturesPerSecond)) this.#sendGetFeatures();
+    this.#ingestRequests = Math.max(this.#ingestRequests, due(o.ingestPerSecond) - Math.ceil(o.ingestPerSecond));
+    while (this.#ingestRequests < due(o.ingestPerSecond)) this.#sendIngest();
+    if (o.stream === undefined) return;
+    const wallMs = o.clock.wallMs();
+    this.#events = Math.max(this.#events, due(o.streamEventsPerSecond) - o.streamEventsPerSecond);
+    while (this.#events < due(o.streamEventsPerSecond)) {
+      this.#events++;
+      if (o.stream.push({ fields: { user_id: this.#user(), ad_id: this.#ad() }, eventTimeMs: wallMs })) this.streamEvents++;
     }
   }
 
