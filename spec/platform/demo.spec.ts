@@ -2,12 +2,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { FamilyModel } from '../../lib/exposition/model.js';
 import type { Rig } from './harness.js';
-import { readFileSync, statSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOG_0_7 } from '../../lib/catalog/catalog-0.7.js';
 import { parse } from '../../lib/exposition/parser.js';
 import { METRICS_PATH } from '../../lib/server/metrics-route.js';
-import { DEMO_KEY_FILE } from '../../lib/platform/demo-account.js';
+import { DEMO_KEY_FILE, demoAccount } from '../../lib/platform/demo-account.js';
 import { createDemo } from '../../lib/platform/demo.js';
 import { readOfflineRows } from '../../lib/platform/offline-store.js';
 import { SHORT_CATALOG, samples, startRig, valueOf, waitFor } from './harness.js';
@@ -168,6 +168,23 @@ test('a key file whose account was deleted is replaced by a new account, and the
   } finally {
     await second?.stop();
     await first.stop();
+  }
+});
+
+test('a key file that is not the demo\'s JSON is replaced, and world-readable key files are made private again', async () => {
+  const rig = await startRig();
+  try {
+    writeFileSync(join(rig.dataDir, DEMO_KEY_FILE), 'not json');
+    const run = await createDemo({ traffic: false })(rig.context);
+    await run.stop();
+    assert.ok(run.account.created);
+    assert.is(run.account.replaced, 'it is not {"accountId": ..., "apiKey": ...}');
+    chmodSync(run.account.keyFile, 0o644);
+    const again = await demoAccount(rig.store);
+    assert.not.ok(again.created);
+    assert.is(statSync(again.keyFile).mode & 0o777, 0o600);
+  } finally {
+    await rig.stop();
   }
 });
 
