@@ -4,7 +4,7 @@ export { systemClock, FakeClock } from './clock.js';
 export type { Clock } from './clock.js';
 
 export { Registry } from './registry.js';
-export type { RegistryOptions, Collector, CollectorResult, AnyFamily } from './registry.js';
+export type { RegistryOptions, Collector, CollectorResult, AnyFamily, ScrapeLease } from './registry.js';
 
 export { Family, Child, DEFAULT_MAX_CHILDREN } from './metrics/family.js';
 export type { FamilyOptions, LabelValue } from './metrics/family.js';

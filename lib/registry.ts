@@ -42,6 +42,15 @@ export interface RegistryOptions {
 
 type Options<T> = Omit<T, 'clock'>;
 
+/** Scrape buffers kept for reuse; more concurrent scrapes than this allocate and drop their own. */
+const MAX_POOLED_WRITERS = 4;
+
+/** A scrape's bytes on loan from the registry's buffer pool; see Registry.lease(). */
+export interface ScrapeLease {
+  readonly bytes: Buffer;
+  release(): void;
+}
+
 /** Families the registry writes about itself; their names are taken from the start. */
 const SELF_FAMILIES = ['omen_series_dropped', 'omen_records_rejected', 'omen_collector_errors'];
 
@@ -168,8 +177,29 @@ export class Registry {
    * prefixes plus freshly formatted numbers; yields to the event loop every `yieldEveryMs`.
    */
   async scrape(format: ExpositionFormat = PROMETHEUS): Promise<Buffer> {
+    const lease = await this.lease(format);
+    try {
+      if (lease.bytes.length > 1 << 20) await new Promise<void>((resolve) => setImmediate(resolve)); // the copy gets a slice of its own
+      return Buffer.from(lease.bytes);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /**
+   * Like scrape(), but lends the registry's pooled buffer instead of copying it out, which saves an
+   * allocation and a copy of the whole exposition per scrape. `bytes` is valid until `release()`;
+   * call it once the bytes are written out (e.g. on the HTTP response's 'close'). Release is idempotent.
+   */
+  async lease(format: ExpositionFormat = PROMETHEUS): Promise<ScrapeLease> {
     const extra = await this.#runCollectors();
     const writer = this.#writers.pop() ?? new ByteWriter();
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      if (this.#writers.length < MAX_POOLED_WRITERS) this.#writers.push(writer);
+    };
     try {
       writer.reset();
       const wallSeconds = this.clock.wallMs() / 1000;
@@ -185,9 +215,10 @@ export class Registry {
       for (const family of extra) writeFamilyModel(writer, family, format);
       for (const family of this.#selfMetrics()) writeFamilyModel(writer, family, format);
       writer.ascii(format.trailer);
-      return writer.copy();
-    } finally {
-      this.#writers.push(writer);
+      return { bytes: writer.view(), release };
+    } catch (error: unknown) {
+      release();
+      throw error;
     }
   }
 

@@ -104,4 +104,24 @@ test('a scrape longer than yieldEveryMs lets the event loop run between families
   assert.not.ok(await ranDuringScrape(60_000), 'a scrape within budget runs in one stretch');
 });
 
+test('a lease lends the same bytes a scrape copies, stays intact until released, and is reused after', async () => {
+  const registry = quiet();
+  const gauge = registry.gauge({ name: 'g', help: '', labelNames: ['i'] });
+  for (let i = 0; i < 100; i++) gauge.labels(String(i)).set(i);
+  const copy = await registry.scrape(OPENMETRICS);
+  const first = await registry.lease(OPENMETRICS);
+  const second = await registry.lease(PROMETHEUS);
+  assert.ok(first.bytes.equals(copy));
+  assert.is.not(first.bytes.buffer, second.bytes.buffer, 'concurrent leases never share memory');
+  gauge.labels('0').set(-1);
+  const third = await registry.lease(OPENMETRICS);
+  assert.ok(first.bytes.equals(copy), 'a held lease is not overwritten by later scrapes');
+  first.release();
+  first.release();
+  const fourth = await registry.lease(OPENMETRICS);
+  assert.is(fourth.bytes.buffer, first.bytes.buffer, 'a released buffer is reused');
+  assert.ok(fourth.bytes.toString().includes('g{i="0"} -1\n'));
+  for (const lease of [second, third, fourth]) lease.release();
+});
+
 test.run();

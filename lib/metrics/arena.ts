@@ -15,7 +15,7 @@ export class ByteArena {
   /** Stores `text` as UTF-8 and returns where it landed. */
   append(text: string, span: ArenaSpan): void {
     const size = Buffer.byteLength(text, 'utf8');
-    if (this.#length + size > this.bytes.length) this.#resize(Math.max(this.bytes.length * 2, this.#length + size));
+    if (this.#length + size > this.bytes.length) this.#resize(Math.max(Math.ceil(this.bytes.length * 1.5), this.#length + size));
     span.at = this.#length;
     this.#length += this.bytes.write(text, this.#length, 'utf8');
     span.end = this.#length;

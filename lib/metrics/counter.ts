@@ -14,10 +14,9 @@ export class CounterChild extends Child {
 
   constructor(
     readonly family: Counter,
-    labelValues: readonly string[],
     createdSeconds: number,
   ) {
-    super(labelValues);
+    super();
     this.created = createdSeconds;
   }
 
@@ -25,6 +24,7 @@ export class CounterChild extends Child {
   inc(amount = 1): void {
     if (amount >= 0 && amount !== Infinity) {
       this.value += amount;
+      this.version++;
       this.family.dirty = true;
     } else {
       this.family.refuseIncrement(amount);
@@ -62,8 +62,8 @@ export class Counter extends Family<CounterChild> {
     this.reject(new MetricError(amount < 0 ? 'negative-increment' : 'non-finite-value', `${this.name}: cannot increment by ${quote(amount)}: ${rule}`, this.name));
   }
 
-  protected createChild(labelValues: readonly string[]): CounterChild {
-    return new CounterChild(this, labelValues, this.clock.wallMs() / 1000);
+  protected createChild(): CounterChild {
+    return new CounterChild(this, this.clock.wallMs() / 1000);
   }
 
   protected resetChild(child: CounterChild): void {

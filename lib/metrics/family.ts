@@ -10,6 +10,7 @@ import type { ErrorSink } from './errors.js';
 import { systemClock } from '../clock.js';
 import { renderLabelPairs, renderLabelSet } from '../exposition/labels.js';
 import { ByteArena } from './arena.js';
+import { SeriesCache } from './series-cache.js';
 import { MetricError, quote } from './errors.js';
 import { validateHelp, validateLabelNames, validateMetricName, validatePositiveInteger, validateUnit } from './validate.js';
 
@@ -43,8 +44,8 @@ export class Child implements ArenaSpan {
   at = 0;
   /** @internal */
   end = 0;
-
-  constructor(readonly labelValues: readonly string[]) {}
+  /** @internal Bumped by every record, so a scrape re-renders only the series that changed. */
+  version = 0;
 }
 
 type Trie<C> = Map<string, Trie<C> | C>;
@@ -83,7 +84,9 @@ export abstract class Family<C extends Child> {
   #primaryName: string;
   #headers: Partial<Record<FormatId, Buffer>> = {};
   #generation = 0;
-  #cache: Partial<Record<FormatId, { generation: number; bytes: Buffer }>> = {};
+  /** Bumped when children are removed, which shifts the cached series. */
+  #layout = 0;
+  #caches: Partial<Record<FormatId, SeriesCache>> = {};
 
   /**
    * @param primarySuffix the suffix of the sample whose prefix is pre-rendered whole (`_total` for a
@@ -151,6 +154,7 @@ export abstract class Family<C extends Child> {
     for (let i = path.length - 1; i > 0 && path[i]!.size === 0; i--) path[i - 1]!.delete(keys[i - 1]!);
     this.children.splice(this.children.indexOf(child), 1);
     this.arena.release(child, this.children);
+    this.#layout++;
     this.dirty = true;
     return true;
   }
@@ -159,10 +163,12 @@ export abstract class Family<C extends Child> {
   reset(): void {
     if (this.#unlabelled !== undefined) {
       this.resetChild(this.#unlabelled);
+      this.#unlabelled.version++;
     } else {
       this.children.length = 0;
       this.#trie = new Map();
       this.arena.clear();
+      this.#layout++;
     }
     this.dirty = true;
   }
@@ -175,7 +181,10 @@ export abstract class Family<C extends Child> {
   /** Sample names this family writes, for the registry's clash check ([S "Suffixes"]). */
   abstract sampleNames(): string[];
 
-  /** @internal Writes the family: header, then every child, from the cache when nothing changed. */
+  /**
+   * @internal Writes the family: its header, then every child. Cost: nothing changed, one copy of the
+   * cached block; otherwise copies of unchanged runs plus the changed children's lines.
+   */
   writeTo(writer: ByteWriter, context: ScrapeContext): void {
     const { format } = context;
     writer.bytes((this.#headers[format.id] ??= Buffer.from(format.header(this), 'utf8')));
@@ -183,17 +192,21 @@ export abstract class Family<C extends Child> {
       this.dirty = false;
       this.#generation++;
     }
-    const cached = this.#cache[format.id];
-    const cacheable = !this.timestamps && !this.computedAtScrape;
-    if (cacheable && cached !== undefined && cached.generation === this.#generation) {
-      writer.bytes(cached.bytes);
+    if (this.timestamps || this.computedAtScrape) {
+      const stamp = this.timestamps ? context.stamp : NO_STAMP;
+      for (let i = 0; i < this.children.length; i++) this.writeChild(writer, this.children[i]!, format, stamp);
+      this.writeFooter(writer, format, stamp);
       return;
     }
-    const start = writer.length;
-    const stamp = this.timestamps ? context.stamp : NO_STAMP;
-    for (let i = 0; i < this.children.length; i++) this.writeChild(writer, this.children[i]!, format, stamp);
-    this.writeFooter(writer, format, stamp);
-    if (cacheable) this.#cache[format.id] = { generation: this.#generation, bytes: Buffer.from(writer.view().subarray(start)) };
+    const cache = (this.#caches[format.id] ??= new SeriesCache());
+    cache.write(
+      writer,
+      this.children,
+      this.#generation,
+      this.#layout,
+      (child) => this.writeChild(writer, child, format, NO_STAMP),
+      () => this.writeFooter(writer, format, NO_STAMP),
+    );
   }
 
   /** True for families whose values are computed when read (windows): never served from the cache. */
@@ -201,7 +214,7 @@ export abstract class Family<C extends Child> {
     return false;
   }
 
-  protected abstract createChild(labelValues: readonly string[]): C;
+  protected abstract createChild(): C;
   protected abstract resetChild(child: C): void;
   protected abstract writeChild(writer: ByteWriter, child: C, format: ExpositionFormat, stamp: Uint8Array): void;
 
@@ -285,7 +298,7 @@ export abstract class Family<C extends Child> {
   }
 
   #create(keys: readonly string[]): C {
-    const child = this.createChild(keys);
+    const child = this.createChild();
     const pairs = keys.map((value, i) => [this.labelNames[i]!, value] as const);
     this.arena.append(`${this.#primaryName}${renderLabelSet(renderLabelPairs(pairs))} `, child);
     this.children.push(child);
@@ -321,7 +334,7 @@ export abstract class Family<C extends Child> {
 
   /** A child that belongs to no scrape: records on it land nowhere, at the normal cost. */
   #overflowChild(): C {
-    return (this.#overflow ??= this.createChild(this.labelNames.map(() => '')));
+    return (this.#overflow ??= this.createChild());
   }
 }
 

@@ -10,23 +10,25 @@ export class GaugeChild extends Child {
 
   constructor(
     readonly family: Family<GaugeChild>,
-    labelValues: readonly string[],
   ) {
-    super(labelValues);
+    super();
   }
 
   set(value: number): void {
     this.value = value;
+    this.version++;
     this.family.dirty = true;
   }
 
   inc(amount = 1): void {
     this.value += amount;
+    this.version++;
     this.family.dirty = true;
   }
 
   dec(amount = 1): void {
     this.value -= amount;
+    this.version++;
     this.family.dirty = true;
   }
 }
@@ -59,8 +61,8 @@ export class Gauge extends Family<GaugeChild> {
     return [this.name];
   }
 
-  protected createChild(labelValues: readonly string[]): GaugeChild {
-    return new GaugeChild(this, labelValues);
+  protected createChild(): GaugeChild {
+    return new GaugeChild(this);
   }
 
   protected resetChild(child: GaugeChild): void {

@@ -19,9 +19,8 @@ export class GaugeHistogramChild extends Child {
 
   constructor(
     readonly family: GaugeHistogram,
-    labelValues: readonly string[],
   ) {
-    super(labelValues);
+    super();
     this.counts = new Float64Array(family.buckets.bounds.length + 1);
   }
 
@@ -32,6 +31,7 @@ export class GaugeHistogramChild extends Child {
     if (value - value === 0 && (value >= 0 || family.buckets.hasNegative) && Number.isInteger(count) && this.counts[bucket]! + count >= 0) {
       this.counts[bucket]! += count;
       this.sum += value * count;
+      this.version++;
       family.dirty = true;
     } else {
       family.refuseAdd(value, count);
@@ -71,8 +71,8 @@ export class GaugeHistogram extends Family<GaugeHistogramChild> {
     this.reject(new MetricError('invalid-value', `${this.name}: cannot add ${quote(count)} × ${quote(value)}: ${rule}`, this.name));
   }
 
-  protected createChild(labelValues: readonly string[]): GaugeHistogramChild {
-    return new GaugeHistogramChild(this, labelValues);
+  protected createChild(): GaugeHistogramChild {
+    return new GaugeHistogramChild(this);
   }
 
   protected resetChild(child: GaugeHistogramChild): void {

@@ -21,10 +21,9 @@ export class HistogramChild extends Child {
 
   constructor(
     readonly family: Histogram,
-    labelValues: readonly string[],
     createdSeconds: number,
   ) {
-    super(labelValues);
+    super();
     this.counts = new Float64Array(family.buckets.bounds.length + 1);
     this.created = createdSeconds;
   }
@@ -35,6 +34,7 @@ export class HistogramChild extends Child {
     if (value - value === 0 && (value >= 0 || family.buckets.hasNegative)) {
       this.counts[bucketIndex(family.buckets.bounds, value)]!++;
       this.sum += value;
+      this.version++;
       family.dirty = true;
     } else {
       family.refuseObservation(value);
@@ -80,8 +80,8 @@ export class Histogram extends Family<HistogramChild> {
     this.reject(new MetricError(Number.isFinite(value) ? 'invalid-value' : 'non-finite-value', `${this.name}: cannot observe ${quote(value)}: ${rule}`, this.name));
   }
 
-  protected createChild(labelValues: readonly string[]): HistogramChild {
-    return new HistogramChild(this, labelValues, this.clock.wallMs() / 1000);
+  protected createChild(): HistogramChild {
+    return new HistogramChild(this, this.clock.wallMs() / 1000);
   }
 
   protected resetChild(child: HistogramChild): void {

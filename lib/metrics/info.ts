@@ -25,8 +25,8 @@ export class Info extends Family<InfoChild> {
     return [`${this.name}_info`];
   }
 
-  protected createChild(labelValues: readonly string[]): InfoChild {
-    return new InfoChild(labelValues);
+  protected createChild(): InfoChild {
+    return new InfoChild();
   }
 
   protected resetChild(): void {}

@@ -18,9 +18,8 @@ export class StateSetChild extends Child {
 
   constructor(
     readonly family: StateSet,
-    labelValues: readonly string[],
   ) {
-    super(labelValues);
+    super();
     this.on = new Uint8Array(family.states.length);
   }
 
@@ -29,6 +28,7 @@ export class StateSetChild extends Child {
     const index = this.family.stateIndex(state);
     if (index < 0) return;
     this.on[index] = on ? 1 : 0;
+    this.version++;
     this.family.dirty = true;
   }
 
@@ -38,6 +38,7 @@ export class StateSetChild extends Child {
     if (index < 0) return;
     this.on.fill(0);
     this.on[index] = 1;
+    this.version++;
     this.family.dirty = true;
   }
 
@@ -98,8 +99,8 @@ export class StateSet extends Family<StateSetChild> {
     return -1;
   }
 
-  protected createChild(labelValues: readonly string[]): StateSetChild {
-    return new StateSetChild(this, labelValues);
+  protected createChild(): StateSetChild {
+    return new StateSetChild(this);
   }
 
   protected resetChild(child: StateSetChild): void {

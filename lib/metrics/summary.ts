@@ -28,10 +28,9 @@ export class SummaryChild extends Child {
 
   constructor(
     readonly family: Summary,
-    labelValues: readonly string[],
     createdSeconds: number,
   ) {
-    super(labelValues);
+    super();
     this.window = family.newWindow();
     this.created = createdSeconds;
   }
@@ -42,6 +41,7 @@ export class SummaryChild extends Child {
       this.window.insert(value);
       this.sum += value;
       this.count++;
+      this.version++;
       this.family.dirty = true;
     } else {
       this.family.refuseObservation(value);
@@ -107,8 +107,8 @@ export class Summary extends Family<SummaryChild> {
     return true;
   }
 
-  protected createChild(labelValues: readonly string[]): SummaryChild {
-    return new SummaryChild(this, labelValues, this.clock.wallMs() / 1000);
+  protected createChild(): SummaryChild {
+    return new SummaryChild(this, this.clock.wallMs() / 1000);
   }
 
   protected resetChild(child: SummaryChild): void {

@@ -75,9 +75,8 @@ export class RateGaugeChild extends Child {
   constructor(
     readonly family: RateGauge,
     readonly window: RateWindow,
-    labelValues: readonly string[],
   ) {
-    super(labelValues);
+    super();
   }
 
   /** Counts `n` events now (default 1). */
@@ -97,8 +96,8 @@ export class RateGauge extends WindowedGauge<RateGaugeChild> {
     this.single.mark(n);
   }
 
-  protected createChild(labelValues: readonly string[]): RateGaugeChild {
-    return new RateGaugeChild(this, new RateWindow(this.window), labelValues);
+  protected createChild(): RateGaugeChild {
+    return new RateGaugeChild(this, new RateWindow(this.window));
   }
 
   protected resetChild(child: RateGaugeChild): void {
@@ -115,9 +114,8 @@ export class RatioGaugeChild extends Child {
   constructor(
     readonly family: RatioGauge,
     readonly numerator: RatioNumerator,
-    labelValues: readonly string[],
   ) {
-    super(labelValues);
+    super();
   }
 
   /** Counts `n` events of this share now; count them in the family's total too (`markTotal`). */
@@ -147,8 +145,8 @@ export class RatioGauge extends WindowedGauge<RatioGaugeChild> {
     return this.#ratio.total();
   }
 
-  protected createChild(labelValues: readonly string[]): RatioGaugeChild {
-    return new RatioGaugeChild(this, this.#ratio.numerator(), labelValues);
+  protected createChild(): RatioGaugeChild {
+    return new RatioGaugeChild(this, this.#ratio.numerator());
   }
 
   protected resetChild(): void {
@@ -165,9 +163,8 @@ export class StatGaugeChild extends Child {
   constructor(
     readonly family: StatGauge,
     readonly window: MaxAvgWindow,
-    labelValues: readonly string[],
   ) {
-    super(labelValues);
+    super();
   }
 
   record(value: number): void {
@@ -181,8 +178,8 @@ export abstract class StatGauge extends WindowedGauge<StatGaugeChild> {
     this.single.record(value);
   }
 
-  protected createChild(labelValues: readonly string[]): StatGaugeChild {
-    return new StatGaugeChild(this, new MaxAvgWindow(this.window), labelValues);
+  protected createChild(): StatGaugeChild {
+    return new StatGaugeChild(this, new MaxAvgWindow(this.window));
   }
 
   protected resetChild(child: StatGaugeChild): void {
@@ -224,9 +221,8 @@ export class UtilizationGaugeChild extends Child {
   constructor(
     readonly family: UtilizationGauge,
     readonly window: UtilizationWindow | EventLoopUtilizationWindow,
-    labelValues: readonly string[],
   ) {
-    super(labelValues);
+    super();
   }
 
   /** Adds `ms` of busy time now (source `reports` only). */
@@ -254,12 +250,12 @@ export class UtilizationGauge extends WindowedGauge<UtilizationGaugeChild> {
     this.single.reportBusy(ms);
   }
 
-  protected createChild(labelValues: readonly string[]): UtilizationGaugeChild {
+  protected createChild(): UtilizationGaugeChild {
     const window =
       this.source === 'reports'
         ? new UtilizationWindow(this.window)
         : new EventLoopUtilizationWindow(this.#eventLoop === undefined ? this.window : { ...this.window, source: this.#eventLoop });
-    return new UtilizationGaugeChild(this, window, labelValues);
+    return new UtilizationGaugeChild(this, window);
   }
 
   protected resetChild(child: UtilizationGaugeChild): void {

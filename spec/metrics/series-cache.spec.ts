@@ -1,0 +1,68 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FakeClock } from '../../lib/clock.js';
+import { OPENMETRICS, PROMETHEUS } from '../../lib/exposition/formats.js';
+import { formatValue } from '../../lib/exposition/numbers.js';
+import { Counter } from '../../lib/metrics/counter.js';
+import { Gauge } from '../../lib/metrics/gauge.js';
+import { Histogram } from '../../lib/metrics/histogram.js';
+import { render } from './render.js';
+
+test('after any mix of records, adds, removes and resets, the cached output equals the model', () => {
+  let seed = 4242;
+  const random = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+  const gauge = new Gauge({ name: 'g', help: '', labelNames: ['id'] });
+  const shadow = new Map<string, number>();
+  for (let step = 0; step < 3000; step++) {
+    const id = `s${random(60)}`;
+    const op = random(20);
+    if (op < 14) {
+      const value = random(3) === 0 ? random(1000) / 8 : random(100);
+      gauge.labels(id).set(value);
+      shadow.set(id, value);
+    } else if (op < 17) {
+      gauge.labels(id);
+      if (!shadow.has(id)) shadow.set(id, 0);
+    } else if (op < 19) {
+      gauge.remove(id);
+      shadow.delete(id);
+    } else if (random(10) === 0) {
+      gauge.reset();
+      shadow.clear();
+    }
+    if (random(4) === 0) {
+      const expected = [...shadow].map(([key, value]) => `g{id="${key}"} ${formatValue(value)}\n`).join('');
+      const format = random(2) === 0 ? OPENMETRICS : PROMETHEUS;
+      const header = format === OPENMETRICS ? '# TYPE g gauge\n# HELP g \n' : '# HELP g \n# TYPE g gauge\n';
+      assert.is(render(gauge, format), header + expected, `step ${step}`);
+    }
+  }
+});
+
+test('a change to one series among many re-renders that series alone, in each format', () => {
+  const clock = new FakeClock(5_000);
+  const counter = new Counter({ name: 'c', help: '', labelNames: ['id'], clock });
+  const children = Array.from({ length: 500 }, (_, i) => counter.labels(String(i)));
+  const before = { om: render(counter, OPENMETRICS), prom: render(counter, PROMETHEUS) };
+  children[250]!.inc(7);
+  const after = { om: render(counter, OPENMETRICS), prom: render(counter, PROMETHEUS) };
+  assert.is(after.prom, before.prom.replace('c_total{id="250"} 0\n', 'c_total{id="250"} 7\n'));
+  assert.is(after.om, before.om.replace('c_total{id="250"} 0\n', 'c_total{id="250"} 7\n'));
+  children[0]!.inc();
+  children[499]!.inc();
+  assert.ok(render(counter, PROMETHEUS).startsWith('# HELP c_total \n# TYPE c_total counter\nc_total{id="0"} 1\n'));
+  assert.ok(render(counter, PROMETHEUS).endsWith('c_total{id="499"} 1\n'));
+});
+
+test('a reset unlabelled series is re-rendered with its new _created time', () => {
+  const clock = new FakeClock(1_000);
+  const histogram = new Histogram({ name: 'h', help: '', buckets: [1], clock });
+  histogram.observe(0.5);
+  assert.ok(render(histogram, OPENMETRICS).includes('h_created 1\n'));
+  clock.advance(2_000);
+  histogram.reset();
+  const text = render(histogram, OPENMETRICS);
+  assert.ok(text.includes('h_created 3\n') && text.includes('h_count 0\n'), text);
+});
+
+test.run();
