@@ -16,8 +16,8 @@ export interface GetFeaturesRecord {
   featureServiceName: string;
   /** Defaults to the instrumentation's region. */
   region?: string;
-  /** End-to-end serving latency of this request. */
-  latencySeconds: number;
+  /** End-to-end serving latency; omit it for requests refused before they were served (bad key, oversize). */
+  latencySeconds?: number;
   /** HTTP status answered; 400 and above count towards feature_server_errors_rate. */
   status: number;
   /**
@@ -144,8 +144,10 @@ export class MetricsInstrumentation {
     const calls = record.rows ?? 1;
     this.#requestsTotal?.labels(region).mark(calls);
     this.#requestsByService?.labels(region, record.featureServiceId, record.featureServiceName).mark(calls);
-    this.#latencyTotal?.observe(record.latencySeconds);
-    this.#latencyByService?.labels(record.featureServiceId, record.featureServiceName).observe(record.latencySeconds);
+    if (record.latencySeconds !== undefined) {
+      this.#latencyTotal?.observe(record.latencySeconds);
+      this.#latencyByService?.labels(record.featureServiceId, record.featureServiceName).observe(record.latencySeconds);
+    }
     if (this.#errors !== undefined) {
       this.#errors.markTotal(1);
       if (record.status >= 400) this.#errors.labels(record.status).mark(1);

@@ -41,7 +41,9 @@ export const verb: Verb = {
     const keys = await new LiveKeyIndex(store, { onError: (error) => io.err(`omen serve: ${error.message}`) }).start();
     const catalog = flags.catalog === undefined ? loadCatalog(CATALOG_0_7) : loadCatalogFile(flags.catalog);
     const registry = new Registry();
-    const metrics = instrumentCatalog(registry, { region: flags.region, catalog });
+    // The demo's feature server reports its own busy time, a truer utilization than this process's
+    // event loop, which also runs the demo's traffic generator.
+    const metrics = instrumentCatalog(registry, { region: flags.region, catalog, utilization: flags.demo ? 'reports' : 'event-loop' });
     const server = new MetricsServer({ source: registry, keys, host: flags.host, port: flags.port, log: io.err });
     // Signals are caught before anything is announced, since whoever reads "listening" may signal at
     // once: the first one starts a graceful stop, any later one cuts what is still in flight.
@@ -58,7 +60,7 @@ export const verb: Verb = {
     try {
       const address = await server.listen();
       io.out(`omen serve: listening on ${address.url} (catalog ${catalog.version}, region ${flags.region})`);
-      if (keys.size === 0) io.err(`omen serve: no service accounts in ${store.path} yet; create one with: omen service-account create --name NAME`);
+      if (keys.size === 0 && !flags.demo) io.err(`omen serve: no service accounts in ${store.path} yet; create one with: omen service-account create --name NAME`);
       if (flags.demo) {
         const startDemo = await loadDemo();
         if (startDemo === undefined) {

@@ -4,7 +4,7 @@
 // recorded exactly once, with its status, its handling time and (for a batch) its row count.
 import type { Clock } from '../clock.js';
 import type { MetricsInstrumentation } from '../catalog/instrumentation.js';
-import type { RouteHandler, RouteRequest } from '../server/router.js';
+import type { RouteHandler, RouteOptions, RouteRequest } from '../server/router.js';
 import type { OnlineStore } from './online-store.js';
 import type { JsonObject } from './validate.js';
 import type { FeatureService, FeatureView, ValueType, Workspace } from './workspace.js';
@@ -81,9 +81,16 @@ export class FeatureServer {
   }
 
   /** Mounts both routes (authenticated, like the metrics endpoint). */
-  mount(server: { route(method: string, path: string, handler: RouteHandler): unknown }): void {
-    server.route('POST', GET_FEATURES_PATH, this.getFeatures);
-    server.route('POST', GET_FEATURES_BATCH_PATH, this.getFeaturesBatch);
+  mount(server: { route(method: string, path: string, handler: RouteHandler, options?: RouteOptions): unknown }): void {
+    // Requests the router refuses for us (bad key, body over its limit) are answers of this server too.
+    const onRefused = (status: number): void =>
+      this.#options.metrics.recordGetFeatures({
+        featureServiceId: UNRESOLVED_SERVICE.id,
+        featureServiceName: UNRESOLVED_SERVICE.name,
+        status,
+      });
+    server.route('POST', GET_FEATURES_PATH, this.getFeatures, { onRefused });
+    server.route('POST', GET_FEATURES_BATCH_PATH, this.getFeaturesBatch, { onRefused });
   }
 
   #handle({ body, res }: RouteRequest, batch: boolean): void {

@@ -21,6 +21,11 @@ export type RouteHandler = (request: RouteRequest) => void | Promise<void>;
 export interface RouteOptions {
   /** Require `Authorization: Tecton-key <API key>`. Default true: routes are private unless said otherwise. */
   auth?: boolean;
+  /**
+   * Told when the router answers for the route without calling it (401 bad key, 413/400 body), so the
+   * route's own metrics can count requests that never reached it.
+   */
+  onRefused?: (status: number, request: IncomingMessage) => void;
 }
 
 /** Thrown by a handler to answer with a status and a one-line reason. */
@@ -46,6 +51,7 @@ export interface RouterOptions {
 interface Route {
   handler: RouteHandler;
   auth: boolean;
+  onRefused: ((status: number, request: IncomingMessage) => void) | undefined;
 }
 
 export class Router {
@@ -63,13 +69,14 @@ export class Router {
     let methods = this.#routes.get(path);
     if (methods === undefined) this.#routes.set(path, (methods = new Map()));
     if (methods.has(verb)) throw new TypeError(`route ${verb} ${path} is already mounted`);
-    const route = { handler, auth: options.auth ?? true };
+    const route = { handler, auth: options.auth ?? true, onRefused: options.onRefused };
     methods.set(verb, route);
     if (verb === 'GET' && !methods.has('HEAD')) methods.set('HEAD', route);
     return this;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let refusedBy: Route | undefined;
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const methods = this.#routes.get(url.pathname);
@@ -85,11 +92,14 @@ export class Router {
         if (!result.ok) {
           closeIfBodyPending(req, res);
           refuse(res, result);
+          route.onRefused?.(401, req);
           return;
         }
         account = result.account;
       }
+      refusedBy = route;
       const body = await readBody(req, this.#options.maxBodyBytes);
+      refusedBy = undefined;
       await route.handler({ req, res, url, body, account });
     } catch (error: unknown) {
       if (!(error instanceof HttpError) || error.status >= 500) this.#options.onError(error, req);
@@ -102,6 +112,7 @@ export class Router {
       if (status === 413 || status === 400) res.setHeader('Connection', 'close');
       else closeIfBodyPending(req, res);
       sendText(res, status, reason, error instanceof HttpError ? error.headers : {});
+      refusedBy?.onRefused?.(status, req);
     }
   }
 }

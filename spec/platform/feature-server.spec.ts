@@ -138,6 +138,7 @@ test('requests without a valid Tecton key are refused by the server, as on the m
   const wrong = await rig.post(GET_FEATURES_PATH, { params: USER_1 }, { Authorization: 'Tecton-key not-a-key' });
   assert.is(wrong.status, 401);
   assert.match(wrong.text, /invalid API key/);
+  assert.ok(valueOf(await rig.scrape(), 'feature_server_errors_rate', { status: '401' }) > 0, 'refused requests count as 401 errors');
   assert.is((await getFeatures(USER_1)).status, 200);
 });
 
