@@ -40,7 +40,7 @@ export interface ScrapeContext {
 
 /** A bound series. Subclasses add the record methods; the fields below belong to the family. */
 export class Child implements ArenaSpan {
-  /** @internal Where this child's `name{labels} ` prefix sits in the family's arena. */
+  /** @internal Where this child's rendered label set `{a="x",b="y"}` sits in the family's arena. */
   at = 0;
   /** @internal */
   end = 0;
@@ -80,8 +80,7 @@ export abstract class Family<C extends Child> {
   #trie: Trie<C> = new Map();
   #overflow: C | undefined;
   #unlabelled: C | undefined;
-  #primaryNameLength: number;
-  #primaryName: string;
+  #primaryName: Buffer;
   #headers: Partial<Record<FormatId, Buffer>> = {};
   #generation = 0;
   /** Bumped when children are removed, which shifts the cached series. */
@@ -89,8 +88,8 @@ export abstract class Family<C extends Child> {
   #caches: Partial<Record<FormatId, SeriesCache>> = {};
 
   /**
-   * @param primarySuffix the suffix of the sample whose prefix is pre-rendered whole (`_total` for a
-   *   counter); other samples are assembled from the family's name pieces and the child's label bytes.
+   * @param primarySuffix the suffix of the family's main sample (`_total` for a counter), whose name is
+   *   rendered once; every line is that or another sample name, then the child's label bytes.
    * @param reservedLabels label names the type uses itself (`le`, `quantile`).
    */
   protected constructor(options: FamilyOptions, name: string, primarySuffix: string, reservedLabels: readonly string[] = []) {
@@ -102,8 +101,7 @@ export abstract class Family<C extends Child> {
     this.timestamps = options.timestamps ?? false;
     this.clock = options.clock ?? systemClock;
     this.onError = warnOncePerCode();
-    this.#primaryName = name + primarySuffix;
-    this.#primaryNameLength = Buffer.byteLength(this.#primaryName);
+    this.#primaryName = Buffer.from(name + primarySuffix);
   }
 
   /** Subclasses call this last in their constructor, once their own fields exist. */
@@ -232,9 +230,11 @@ export abstract class Family<C extends Child> {
     this.onError(error);
   }
 
-  /** `<primary name>{labels} <value><stamp>\n` from the pre-rendered prefix: one copy plus the number. */
+  /** `<primary name>{labels} <value><stamp>\n`: two copies of pre-rendered bytes plus the number. */
   protected writePrimary(writer: ByteWriter, child: C, value: number, stamp: Uint8Array): void {
+    writer.bytes(this.#primaryName);
     writer.bytes(this.arena.bytes, child.at, child.end);
+    writer.byte(SPACE);
     writer.value(value);
     if (stamp.length !== 0) writer.bytes(stamp);
     writer.byte(NEWLINE);
@@ -253,8 +253,8 @@ export abstract class Family<C extends Child> {
     const labelled = this.labelNames.length > 0;
     if (labelled || extra !== undefined) {
       writer.byte(OPEN);
-      // The child's label text sits inside its prefix: after `<primary name>{`, before `} `.
-      if (labelled) writer.bytes(this.arena.bytes, child.at + this.#primaryNameLength + 1, child.end - 2);
+      // The child's label set without its braces, so extra labels (`le`, `quantile`) can follow.
+      if (labelled) writer.bytes(this.arena.bytes, child.at + 1, child.end - 1);
       if (extra !== undefined) {
         if (labelled) writer.byte(COMMA);
         writer.bytes(extra);
@@ -300,7 +300,7 @@ export abstract class Family<C extends Child> {
   #create(keys: readonly string[]): C {
     const child = this.createChild();
     const pairs = keys.map((value, i) => [this.labelNames[i]!, value] as const);
-    this.arena.append(`${this.#primaryName}${renderLabelSet(renderLabelPairs(pairs))} `, child);
+    this.arena.append(renderLabelSet(renderLabelPairs(pairs)), child);
     this.children.push(child);
     this.dirty = true;
     return child;
