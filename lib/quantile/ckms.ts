@@ -3,6 +3,7 @@
 // (~50 ns an insert amortised, most of it the sort).
 // Always holds: each target's answer ranks within max(error·n, 1) of q·n; exact while count <= bufferSize.
 import { compileBand, type Band } from './band.js';
+import { sortRun } from './sort.js';
 import { DEFAULT_TARGETS, validateTargets, type QuantileTarget } from './targets.js';
 import { allocateTuples, capacityOf, copyMerged, mergeRun, mergeSummaries, queryTuples, type Tuples } from './tuples.js';
 
@@ -52,8 +53,8 @@ export class CkmsStream {
     const count = this.count;
     if (count === 0) return NaN;
     if (this.#size === 0) {
-      const sorted = this.#buffer.subarray(0, this.#buffered).sort();
-      return sorted[Math.min(count, Math.max(1, Math.ceil(q * count))) - 1]!;
+      sortRun(this.#buffer, this.#buffered);
+      return this.#buffer[Math.min(count, Math.max(1, Math.ceil(q * count))) - 1]!;
     }
     this.#flush();
     return queryTuples(this.#tuples, 0, this.#size, this.#merged, q);
@@ -100,7 +101,8 @@ export class CkmsStream {
     const length = other.#buffered;
     if (length > 0) {
       // Sort a copy: other's buffer is other's state. merge() is rare, so this allocation is not on a hot path.
-      const run = other.#buffer.slice(0, length).sort();
+      const run = other.#buffer.slice(0, length);
+      sortRun(run, length);
       this.#store(mergeRun(this.#tuples, 0, this.#size, this.#merged, run, length, this.#band), this.#merged + length);
     }
   }
@@ -109,8 +111,7 @@ export class CkmsStream {
     const length = this.#buffered;
     if (length === 0) return;
     const run = this.#buffer;
-    if (length === run.length) run.sort();
-    else run.subarray(0, length).sort();
+    sortRun(run, length);
     this.#store(mergeRun(this.#tuples, 0, this.#size, this.#merged, run, length, this.#band), this.#merged + length);
     this.#buffered = 0;
   }

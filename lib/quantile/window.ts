@@ -5,6 +5,7 @@
 import type { Clock } from '../clock.js';
 import { compileBand, type Band } from './band.js';
 import { checkQuantile, validateBufferSize } from './ckms.js';
+import { sortRun } from './sort.js';
 import { DEFAULT_TARGETS, validateTargets, type QuantileTarget } from './targets.js';
 import { allocateTuples, copyMerged, mergeRun, queryTuples, type Tuples } from './tuples.js';
 
@@ -156,8 +157,7 @@ export class WindowedQuantiles {
     const length = this.#buffered;
     if (length === 0) return;
     const run = this.#buffer;
-    if (length === run.length) run.sort();
-    else run.subarray(0, length).sort();
+    sortRun(run, length);
     const meta = this.#meta;
     for (let bucket = 0; bucket < this.#bucketCount; bucket++) {
       const count = meta[2 * bucket + 1]!;
