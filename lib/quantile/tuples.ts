@@ -43,69 +43,28 @@ const scratch = {
  * and compresses into the scratch; returns the tuple count (store it with copyMerged).
  * A value between tuples p and s inherits the gap: g = 1, delta = g_s + delta_s - 1 (Greenwald-Khanna insert);
  * below the minimum or above the maximum it is exact. Ties go after existing tuples of the same value.
- * O(size + run): after the first value of a gap, each further one costs one comparison.
+ * O(size + run): a value costs one comparison to find its gap; the band is consulted per tuple, not per value.
  */
 export function mergeRun(
   src: Tuples, first: number, size: number, n: number, run: Float64Array, runLength: number, band: Band,
 ): number {
   begin(size + runLength, band, n + runLength);
   const dst = scratch.out;
-  const state = scratch.state;
   const { values, ranks } = src;
   let k = 0;
-  for (let i = 0, at = first; i <= size; i++, at++) {
-    const open = i === size; // the gap above the maximum takes every remaining value
-    const bound = open ? 0 : values[2 * at]!;
-    const delta = open ? 0 : ranks[4 * at + 2]! + ranks[4 * at + 3]! - 1;
-    // After a gap's first value settles, the last tuple T carries this gap's delta, and the tuple before T
-    // has refused T, so it refuses any wider T: each further value either widens T by one or settles anew.
-    // T's g, allowed width and rmin live in locals here and are written back before anything reads them.
-    let chained = false;
-    let m = 0;
-    let last = 0;
-    let g = 0;
-    let allowed = 0;
-    let rank = 0;
-    while (k < runLength) {
-      const value = run[k]!;
-      if (!open && !(value < bound)) break;
-      k++;
-      if (chained && g + 1 + delta <= allowed) {
-        dst[last] = value;
-        g++;
-        rank++;
-        continue;
-      }
-      if (chained) {
-        dst[last + 1] = g;
-        state[3] = rank;
-      }
-      m = scratch.count;
-      const to = m * SCRATCH;
-      dst[to] = value;
-      dst[to + 1] = 1;
-      dst[to + 2] = delta;
-      settle();
-      m = scratch.count;
-      last = (m - 1) * SCRATCH;
-      // T at index 0 is the minimum, which must stay exact: never widen it.
-      chained = m > 1;
-      g = dst[last + 1]!;
-      allowed = dst[last + 3]!;
-      rank = state[3]!;
-    }
-    if (chained) {
-      dst[last + 1] = g;
-      state[3] = rank;
-    }
-    if (!open) {
-      const to = scratch.count * SCRATCH;
-      dst[to] = values[2 * at]!;
-      dst[to + 1] = ranks[4 * at + 2]!;
-      dst[to + 2] = ranks[4 * at + 3]!;
-      settle();
-    }
+  for (let i = 0, at = first; i < size; i++, at++) {
+    const bound = values[2 * at]!;
+    let end = k;
+    while (end < runLength && run[end]! < bound) end++;
+    if (end > k) fillGap(run, k, end, ranks[4 * at + 2]! + ranks[4 * at + 3]! - 1);
+    k = end;
+    const to = scratch.count * SCRATCH;
+    dst[to] = bound;
+    dst[to + 1] = ranks[4 * at + 2]!;
+    dst[to + 2] = ranks[4 * at + 3]!;
+    settle();
   }
+  if (k < runLength) fillGap(run, k, runLength, 0); // above the maximum: exact
   return scratch.count;
 }
 
@@ -205,6 +164,34 @@ function append(value: number, g: number, delta: number): void {
   scratch.out[to + 1] = g;
   scratch.out[to + 2] = delta;
   settle();
+}
+
+// Files run[from, to), which all fall in one gap, as tuples of the given delta. The first value settles as a new
+// tuple T; while T's widened gap still fits (g + 1 + delta <= allowed), further values only widen T by one and
+// become its value, so the values that fit are taken at once. One that does not fit settles anew: the test
+// that refused it is the one settle() would repeat against T, so it does not fold back. The minimum (tuple 0)
+// stays exact, so a T there takes nothing more.
+function fillGap(run: Float64Array, from: number, to: number, delta: number): void {
+  const out = scratch.out;
+  let k = from;
+  while (k < to) {
+    const at = scratch.count * SCRATCH;
+    out[at] = run[k++]!;
+    out[at + 1] = 1;
+    out[at + 2] = delta;
+    settle();
+    if (scratch.count < 2) continue;
+    const last = (scratch.count - 1) * SCRATCH;
+    // Values t = 1, 2, ... fit while g + t + delta <= allowed; all three are integers but allowed, so floor it.
+    const room = Math.floor(out[last + 3]!) - delta - out[last + 1]!;
+    const take = room < to - k ? room : to - k;
+    if (take > 0) {
+      k += take;
+      out[last] = run[k - 1]!;
+      out[last + 1] = out[last + 1]! + take;
+      scratch.state[3] = scratch.state[3]! + take;
+    }
+  }
 }
 
 // Settles the candidate tuple T at out[count], first folding earlier tuples into it while the widened gap
