@@ -1,8 +1,10 @@
 // GET/HEAD /api/v1/observability/metrics: negotiates the format from Accept, scrapes, gzips when
 // Accept-Encoding allows it. Concurrent requests for one format share one scrape and one gzip, so a
-// burst of scrapers costs one exposition. Always: exactly one Content-Type, and `Vary` names both headers.
+// burst of scrapers costs one exposition; the bytes are the registry's, lent until the last answer is
+// sent. Always: exactly one Content-Type, and `Vary` names both headers.
 import type { ServerResponse } from 'node:http';
 import type { ExpositionFormat, FormatId } from '../exposition/formats.js';
+import type { ScrapeLease } from '../registry.js';
 import type { RouteHandler } from './router.js';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
@@ -14,22 +16,42 @@ export const METRICS_PATH = '/api/v1/observability/metrics';
 
 const gzipAsync = promisify(gzip);
 
-/** Where the exposition comes from; a Registry is one. */
+/** Where the exposition comes from; a Registry is one. With `lease`, bytes are lent rather than copied. */
 export interface ScrapeSource {
   scrape(format: ExpositionFormat): Promise<Buffer>;
+  lease?(format: ExpositionFormat): Promise<ScrapeLease>;
+}
+
+/** One scrape shared by the requests that arrived while it ran; released when the last one is done. */
+interface SharedScrape {
+  readonly bytes: Buffer;
+  holders: number;
+  release(): void;
 }
 
 export function metricsRoute(source: ScrapeSource): RouteHandler {
-  const inFlight = new Map<FormatId, Promise<Buffer>>();
+  const inFlight = new Map<FormatId, Promise<SharedScrape>>();
   const gzipped = new WeakMap<Buffer, Promise<Buffer>>();
 
-  const scrape = (format: ExpositionFormat): Promise<Buffer> => {
+  const lease = async (format: ExpositionFormat): Promise<ScrapeLease> =>
+    source.lease !== undefined ? source.lease(format) : { bytes: await source.scrape(format), release: () => {} };
+
+  // Holders are counted right after the await, before any I/O, so no release can come between.
+  const scrape = async (format: ExpositionFormat): Promise<SharedScrape> => {
     let pending = inFlight.get(format.id);
     if (pending === undefined) {
-      pending = source.scrape(format).finally(() => inFlight.delete(format.id));
+      pending = lease(format)
+        .then((lent) => ({ bytes: lent.bytes, holders: 0, release: () => lent.release() }))
+        .finally(() => inFlight.delete(format.id));
       inFlight.set(format.id, pending);
     }
-    return pending;
+    const shared = await pending;
+    shared.holders++;
+    return shared;
+  };
+
+  const done = (shared: SharedScrape): void => {
+    if (--shared.holders === 0) shared.release();
   };
 
   const compress = (body: Buffer): Promise<Buffer> => {
@@ -40,15 +62,24 @@ export function metricsRoute(source: ScrapeSource): RouteHandler {
 
   return async ({ req, res }) => {
     const format = negotiateFormat(req.headers.accept);
-    let body: Buffer;
+    let shared: SharedScrape;
     try {
-      body = await scrape(format);
+      shared = await scrape(format);
     } catch (error: unknown) {
       throw new HttpError(500, `scrape failed: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const encode = acceptsGzip(req.headers['accept-encoding']);
-    if (encode) body = await compress(body);
-    send(res, format, body, encode);
+    if (!acceptsGzip(req.headers['accept-encoding'])) {
+      res.once('close', () => done(shared));
+      send(res, format, shared.bytes, false);
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await compress(shared.bytes);
+    } finally {
+      done(shared);
+    }
+    send(res, format, body, true);
   };
 }
 
