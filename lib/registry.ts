@@ -16,7 +16,9 @@ import { ByteWriter } from './exposition/byte-writer.js';
 import { PROMETHEUS } from './exposition/formats.js';
 import { writeFamilyModel } from './exposition/model-writer.js';
 import { Counter } from './metrics/counter.js';
+import { METRIC_TYPES } from './exposition/model.js';
 import { MetricError, quote } from './metrics/errors.js';
+import { validateLabelNames, validateMetricName } from './metrics/validate.js';
 import { Gauge } from './metrics/gauge.js';
 import { GaugeHistogram } from './metrics/gaugehistogram.js';
 import { Histogram } from './metrics/histogram.js';
@@ -38,6 +40,8 @@ export interface RegistryOptions {
   onError?: ErrorSink;
   /** Longest synchronous stretch of a scrape before it yields to the event loop. Default 10 ms. */
   yieldEveryMs?: number;
+  /** A collector that has not answered by then counts as failed for that scrape. Default 5,000 ms. */
+  collectorTimeoutMs?: number;
 }
 
 type Options<T> = Omit<T, 'clock'>;
@@ -62,11 +66,13 @@ export class Registry {
   readonly #writers: ByteWriter[] = [];
   readonly #onError: ErrorSink | undefined;
   readonly #yieldEveryMs: number;
+  readonly #collectorTimeoutMs: number;
 
   constructor(options: RegistryOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.#onError = options.onError;
     this.#yieldEveryMs = options.yieldEveryMs ?? 10;
+    this.#collectorTimeoutMs = options.collectorTimeoutMs ?? 5000;
     for (const name of SELF_FAMILIES) {
       this.#takenNames.set(name, name);
       this.#takenNames.set(`${name}_total`, name);
@@ -222,15 +228,18 @@ export class Registry {
     }
   }
 
+  /** Runs every collector at once, each bounded by the timeout; keeps the good results in order. */
   async #runCollectors(): Promise<FamilyModel[]> {
+    if (this.#collectors.length === 0) return [];
+    const results = await Promise.allSettled(this.#collectors.map((collector) => this.#runOne(collector)));
     const extra: FamilyModel[] = [];
-    for (const collector of this.#collectors) {
+    results.forEach((result, i) => {
+      const collector = this.#collectors[i]!;
       try {
-        const result = await collector.run();
-        if (result === undefined) continue;
-        for (const family of result) {
-          const owner = this.#takenNames.get(family.name);
-          const clash = owner !== undefined || extra.some((other) => other.name === family.name);
+        if (result.status === 'rejected') throw result.reason;
+        for (const family of result.value ?? []) {
+          checkCollected(collector.name, family);
+          const clash = this.#takenNames.has(family.name) || extra.some((other) => other.name === family.name);
           if (clash) throw new MetricError('name-clash', `collector ${quote(collector.name)} returned family ${quote(family.name)}, which already exists`);
           extra.push(family);
         }
@@ -240,8 +249,20 @@ export class Registry {
         const report = error instanceof MetricError ? error : new MetricError('invalid-value', `collector ${quote(collector.name)} failed: ${message}`);
         (this.#onError ?? defaultCollectorSink)(report);
       }
-    }
+    });
     return extra;
+  }
+
+  async #runOne(collector: { name: string; run: Collector }): Promise<CollectorResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.#collectorTimeoutMs} ms`)), this.#collectorTimeoutMs);
+    });
+    try {
+      return await Promise.race([Promise.resolve().then(collector.run), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The registry's own health: drops by the cardinality guard, refused records, failed collectors. */
@@ -265,6 +286,18 @@ export class Registry {
       });
     }
     return families;
+  }
+}
+
+/** A collector's family must be writable: a valid name and type, and samples named after the family. */
+function checkCollected(collector: string, family: FamilyModel): void {
+  const where = `collector ${quote(collector)} returned family ${quote(family.name)}`;
+  validateMetricName(family.name);
+  if (!METRIC_TYPES.includes(family.type)) throw new MetricError('invalid-value', `${where} with unknown type ${quote(family.type)}`);
+  for (const sample of family.samples) {
+    if (!sample.name.startsWith(family.name)) throw new MetricError('invalid-name', `${where} with a sample named ${quote(sample.name)}: samples must start with the family name`);
+    validateMetricName(sample.name);
+    validateLabelNames(family.name, sample.labels.map(([name]) => name));
   }
 }
 

@@ -76,6 +76,28 @@ test('a failing collector is counted and reported while every other family is st
   assert.equal(errors.map((e) => e.message.includes('database unreachable') || e.message.includes('timeout') || e.code === 'name-clash'), [true, true, true]);
 });
 
+test('a collector that never answers fails after collectorTimeoutMs and the scrape still completes', async () => {
+  const errors: MetricError[] = [];
+  const registry = new Registry({ clock: new FakeClock(), onError: (e) => errors.push(e), collectorTimeoutMs: 20 });
+  registry.gauge({ name: 'alive', help: '' }).set(1);
+  registry.addCollector('stuck', () => new Promise(() => {}));
+  const families = parse(await registry.scrape(OPENMETRICS));
+  assert.ok(families.some((f) => f.name === 'alive'));
+  assert.is(families.find((f) => f.name === 'omen_collector_errors')?.samples[0]?.value, 1);
+  assert.match(errors[0]!.message, /stuck.*no answer within 20 ms/);
+});
+
+test('a collector returning families that cannot be written is refused, naming the problem', async () => {
+  const errors: MetricError[] = [];
+  const registry = new Registry({ clock: new FakeClock(), onError: (e) => errors.push(e) });
+  registry.addCollector('bad-name', () => [{ name: 'has space', type: 'gauge', samples: [] }]);
+  registry.addCollector('bad-sample', () => [{ name: 'ok', type: 'gauge', samples: [{ name: 'other', labels: [], value: 1 }] }]);
+  registry.addCollector('bad-label', () => [{ name: 'ok2', type: 'gauge', samples: [{ name: 'ok2', labels: [['a-b', 'x']], value: 1 }] }]);
+  const families = parse(await registry.scrape(OPENMETRICS));
+  assert.equal(families.map((f) => f.name), ['omen_collector_errors']);
+  assert.equal(errors.map((e) => e.code), ['invalid-name', 'invalid-name', 'invalid-label-name']);
+});
+
 test('concurrent scrapes each get a complete, independent exposition', async () => {
   const registry = quiet();
   const gauge = registry.gauge({ name: 'g', help: '', labelNames: ['i'] });
