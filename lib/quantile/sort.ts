@@ -7,10 +7,10 @@
 const SMALL = 8;
 
 /**
- * Sorts values[0, length) ascending, in place. `depthLimit` (default 2·log2(length)) is how many partition levels
+ * Sorts values[0, length) ascending, in place. `depthLimit` (default 2·floor(log2(length))) is how many partition levels
  * may pass before a range falls back to heapsort, which bounds the worst case; specs lower it to reach that path.
  */
-export function sortRun(values: Float64Array, length: number, depthLimit = 2 * Math.floor(Math.log2(length + 1))): void {
+export function sortRun(values: Float64Array, length: number, depthLimit = 2 * (31 - Math.clz32(length))): void {
   introsort(values, 0, length, depthLimit);
 }
 
