@@ -39,32 +39,32 @@ const scratch = {
 };
 
 /**
- * Merges a sorted run of exact values into `size` tuples over `n` values, starting at tuple `first` of `src`,
+ * Merges the sorted values run[from, to) into `size` tuples over `n` values, starting at tuple `first` of `src`,
  * and compresses into the scratch; returns the tuple count (store it with copyMerged).
  * A value between tuples p and s inherits the gap: g = 1, delta = g_s + delta_s - 1 (Greenwald-Khanna insert);
  * below the minimum or above the maximum it is exact. Ties go after existing tuples of the same value.
  * O(size + run): a value costs one comparison to find its gap; the band is consulted per tuple, not per value.
  */
 export function mergeRun(
-  src: Tuples, first: number, size: number, n: number, run: Float64Array, runLength: number, band: Band,
+  src: Tuples, first: number, size: number, n: number, run: Float64Array, from: number, to: number, band: Band,
 ): number {
-  begin(size + runLength, band, n + runLength);
+  begin(size + (to - from), band, n + (to - from));
   const dst = scratch.out;
   const { values, ranks } = src;
-  let k = 0;
+  let k = from;
   for (let i = 0, at = first; i < size; i++, at++) {
     const bound = values[2 * at]!;
     let end = k;
-    while (end < runLength && run[end]! < bound) end++;
+    while (end < to && run[end]! < bound) end++;
     if (end > k) fillGap(run, k, end, ranks[4 * at + 2]! + ranks[4 * at + 3]! - 1);
     k = end;
-    const to = scratch.count * SCRATCH;
-    dst[to] = bound;
-    dst[to + 1] = ranks[4 * at + 2]!;
-    dst[to + 2] = ranks[4 * at + 3]!;
+    const out = scratch.count * SCRATCH;
+    dst[out] = bound;
+    dst[out + 1] = ranks[4 * at + 2]!;
+    dst[out + 2] = ranks[4 * at + 3]!;
     settle();
   }
-  if (k < runLength) fillGap(run, k, runLength, 0); // above the maximum: exact
+  if (k < to) fillGap(run, k, to, 0); // above the maximum: exact
   return scratch.count;
 }
 

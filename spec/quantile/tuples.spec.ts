@@ -1,83 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compileBand, type Band } from '../../lib/quantile/band.js';
+import { compileBand } from '../../lib/quantile/band.js';
 import type { QuantileTarget } from '../../lib/quantile/targets.js';
-import {
-  allocateTuples, capacityOf, copyMerged, mergeRun, mergeSummaries, queryTuples, type Tuples,
-} from '../../lib/quantile/tuples.js';
+import { allocateTuples, copyMerged, mergeRun, mergeSummaries, queryTuples, type Tuples } from '../../lib/quantile/tuples.js';
 import { prng } from './data.js';
+import { assertNoStraddle, assertSound, Summary } from './summary.js';
 
 const TARGETS: readonly QuantileTarget[] = [
   { q: 0.1, error: 0.02 }, { q: 0.5, error: 0.05 }, { q: 0.9, error: 0.01 }, { q: 0.99, error: 0.005 },
 ];
-
-/** A bare summary for the specs: tuples plus the count they cover, built only through the module's API. */
-class Summary {
-  tuples: Tuples = allocateTuples(0);
-  size = 0;
-  n = 0;
-  readonly data: number[] = [];
-
-  constructor(readonly band: Band) {}
-
-  add(values: readonly number[]): void {
-    const run = Float64Array.from(values).sort();
-    this.#store(mergeRun(this.tuples, 0, this.size, this.n, run, run.length, this.band), this.n + run.length);
-    this.data.push(...values);
-  }
-
-  absorb(other: Summary): void {
-    const size = mergeSummaries(this.tuples, 0, this.size, this.n, other.tuples, 0, other.size, other.n, this.band);
-    this.#store(size, this.n + other.n);
-    this.data.push(...other.data);
-  }
-
-  /** [value, rmin, rmax] per tuple. */
-  rows(): Array<[number, number, number]> {
-    const rows: Array<[number, number, number]> = [];
-    let rank = 0;
-    for (let i = 0; i < this.size; i++) {
-      rank += this.tuples.ranks[4 * i + 2]!;
-      rows.push([this.tuples.values[2 * i]!, rank, rank + this.tuples.ranks[4 * i + 3]!]);
-    }
-    return rows;
-  }
-
-  #store(size: number, n: number): void {
-    if (size > capacityOf(this.tuples)) this.tuples = allocateTuples(size);
-    copyMerged(this.tuples, 0, size);
-    this.size = size;
-    this.n = n;
-  }
-}
-
-/** Every tuple's [rmin, rmax] meets the ranks its value really holds; the ends are the exact min and max. */
-function assertSound(summary: Summary, label: string): void {
-  const sorted = Float64Array.from(summary.data).sort();
-  const rows = summary.rows();
-  assert.is(rows.at(-1)![1], summary.n, `${label}: the g add up to the count`);
-  assert.equal(rows[0], [sorted[0], 1, 1], `${label}: the first tuple is the exact minimum`);
-  assert.equal(rows.at(-1), [sorted.at(-1), summary.n, summary.n], `${label}: the last tuple is the exact maximum`);
-  for (const [value, rmin, rmax] of rows) {
-    const first = sorted.indexOf(value) + 1;
-    const last = sorted.lastIndexOf(value) + 1;
-    assert.ok(rmin <= last && rmax >= first, `${label}: ${value} claims [${rmin}, ${rmax}], holds [${first}, ${last}]`);
-  }
-}
-
-/** No gap [rmin(i - 1), rmax(i)] straddles a target's tolerance band [(q - error)·n, (q + error)·n]. */
-function assertNoStraddle(summary: Summary, label: string): void {
-  const rows = summary.rows();
-  for (const { q, error } of TARGETS) {
-    if (error * summary.n < 1) continue;
-    for (let i = 1; i < rows.length; i++) {
-      const start = rows[i - 1]![1];
-      const end = rows[i]![2];
-      assert.not.ok(start < (q - error) * summary.n && end > (q + error) * summary.n,
-        `${label}: gap [${start}, ${end}] straddles q=${q} at n=${summary.n}`);
-    }
-  }
-}
 
 function randomRun(random: () => number, length: number, ties: boolean): number[] {
   return Array.from({ length }, () => (ties ? Math.floor(random() * 12) : random() * 1000));
@@ -93,7 +24,7 @@ test('merging sorted runs keeps every rank interval true, including ties and run
       if (step % 13 === 7) run.push(1e9 + step); // a new maximum
       summary.add(run);
       assertSound(summary, `ties=${ties} step ${step}`);
-      assertNoStraddle(summary, `ties=${ties} step ${step}`);
+      assertNoStraddle(summary, TARGETS, `ties=${ties} step ${step}`);
     }
     assert.ok(summary.size < summary.n / 4, `compressed: ${summary.size} tuples for ${summary.n} values`);
   }
@@ -162,13 +93,23 @@ test('tuples can start anywhere in a shared store, as the window lays out its bu
   const band = compileBand(TARGETS);
   const store = allocateTuples(8);
   const run = Float64Array.from([4, 1, 3]).sort();
-  const size = mergeRun(store, 5, 0, 0, run, 3, band);
+  const size = mergeRun(store, 5, 0, 0, run, 0, 3, band);
   copyMerged(store, 5, size);
   assert.equal([store.values[10], store.values[12], store.values[14]], [1, 3, 4]);
   assert.is(queryTuples(store, 5, size, 3, 0.5), 3);
-  const grown = mergeRun(store, 5, size, 3, Float64Array.from([2]), 1, band);
+  const grown = mergeRun(store, 5, size, 3, Float64Array.from([2]), 0, 1, band);
   copyMerged(store, 0, grown);
   assert.equal([store.values[0], store.values[2], store.values[4], store.values[6]], [1, 2, 3, 4]);
+});
+
+test('mergeRun merges only run[from, to), as a flush does with what absorbRun left', () => {
+  const band = compileBand(TARGETS);
+  const store = allocateTuples(8);
+  const run = Float64Array.from([1, 2, 3, 4, 5]);
+  const size = mergeRun(store, 0, 0, 0, run, 1, 4, band);
+  copyMerged(store, 0, size);
+  assert.equal([size, store.values[0], store.values[2], store.values[4]], [3, 2, 3, 4]);
+  assert.is(queryTuples(store, 0, size, 3, 1), 4);
 });
 
 test.run();
