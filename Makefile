@@ -1,6 +1,8 @@
 # Two commands a newcomer needs: `make run` and `make test`. Both install and build first.
 SHELL := /bin/bash
 NPM_STAMP := node_modules/.omen-installed
+# `make run PORT=9000` when 8080 is taken.
+PORT ?= 8080
 
 .PHONY: install build test bench run clean
 
@@ -22,7 +24,7 @@ bench: build
 	node --expose-gc dist/bench/run.js
 
 run: build
-	node dist/lib/cli.js serve --demo
+	node dist/lib/cli.js serve --demo --port $(PORT)
 
 clean:
 	rm -rf dist coverage
