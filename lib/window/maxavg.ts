@@ -2,9 +2,7 @@
 // record(): one clock read, one compare, three slot updates; no allocation. max(), average(): O(slots).
 // Always: both read 0 when the window holds no value (not NaN, not -Infinity), so idle dashboards stay quiet.
 import type { WindowOptions } from './options.js';
-import type { Clock } from '../clock.js';
-import { resolveWindow } from './options.js';
-import { SlotRing } from './ring.js';
+import { SlotWindow } from './slot-window.js';
 
 const COUNT = 0;
 const SUM = 1;
@@ -18,23 +16,17 @@ const MAX = 2;
  * Sums are plain Float64 additions within a slot; slots are zeroed when reused, so error never accumulates
  * beyond one window's worth of additions.
  */
-export class MaxAvgWindow {
-  readonly #clock: Clock;
-  readonly #ring: SlotRing;
-  readonly #data: Float64Array;
+export class MaxAvgWindow extends SlotWindow {
 
   constructor(options?: WindowOptions) {
-    const { clock, slotMs, slots } = resolveWindow(options);
-    this.#clock = clock;
-    this.#ring = new SlotRing(slotMs, slots, [0, 0, -Infinity], clock.now());
-    this.#data = this.#ring.data;
+    super(options, [0, 0, -Infinity]);
   }
 
   /** Records one value now (e.g. an age in seconds). O(1), no allocation. */
   record(value: number): void {
     if (value !== value) return;
-    const b = this.#ring.at(this.#clock.now()) + 1;
-    const data = this.#data;
+    const b = this.ring.at(this.clock.now()) + 1;
+    const data = this.data;
     data[b + COUNT]!++;
     data[b + SUM]! += value;
     if (value > data[b + MAX]!) data[b + MAX] = value;
@@ -42,21 +34,16 @@ export class MaxAvgWindow {
 
   /** Largest value recorded in the window; 0 when it holds none. O(slots). */
   max(): number {
-    const ring = this.#ring;
-    ring.advance(this.#clock.now());
+    const ring = this.ring;
+    ring.advance(this.clock.now());
     return ring.sum(COUNT) === 0 ? 0 : ring.max(MAX);
   }
 
   /** Sum / count of the values recorded in the window; 0 when it holds none. O(slots). */
   average(): number {
-    const ring = this.#ring;
-    ring.advance(this.#clock.now());
+    const ring = this.ring;
+    ring.advance(this.clock.now());
     const count = ring.sum(COUNT);
     return count === 0 ? 0 : ring.sum(SUM) / count;
-  }
-
-  /** Forgets every value and starts a fresh window now. O(slots). */
-  reset(): void {
-    this.#ring.reset(this.#clock.now());
   }
 }

@@ -2,9 +2,7 @@
 // mark(): one clock read, one compare, one add into the current slot; no allocation. rate(): O(slots).
 // Always: counts are whole numbers in Float64 slots, exact while the window total stays below 2^53.
 import type { WindowOptions } from './options.js';
-import type { Clock } from '../clock.js';
-import { resolveWindow } from './options.js';
-import { SlotRing } from './ring.js';
+import { SlotWindow } from './slot-window.js';
 
 /**
  * Counts events into time slots and reports their rate over the window.
@@ -21,49 +19,38 @@ import { SlotRing } from './ring.js';
  *
  * A clock that stands still or steps back records into the current slot (no count lost, no negative rate).
  */
-export class RateWindow {
-  readonly #clock: Clock;
-  readonly #ring: SlotRing;
-  readonly #data: Float64Array;
+export class RateWindow extends SlotWindow {
 
   constructor(options?: WindowOptions) {
-    const { clock, slotMs, slots } = resolveWindow(options);
-    this.#clock = clock;
-    this.#ring = new SlotRing(slotMs, slots, [0], clock.now());
-    this.#data = this.#ring.data;
+    super(options, [0]);
   }
 
   /** Records `n` events now (default 1); `n` should be a non-negative integer. O(1), no allocation. */
   mark(n = 1): void {
-    this.#data[this.#ring.at(this.#clock.now()) + 1]! += n;
+    this.data[this.ring.at(this.clock.now()) + 1]! += n;
   }
 
   /** Events per second over the window; 0 when idle. O(slots). */
   rate(): number {
-    const ring = this.#ring;
-    ring.advance(this.#clock.now());
+    const ring = this.ring;
+    ring.advance(this.clock.now());
     return (ring.sum(0) * 1000) / ring.spanMs();
   }
 
   /** Events recorded in the window. O(slots). */
   count(): number {
-    const ring = this.#ring;
-    ring.advance(this.#clock.now());
+    const ring = this.ring;
+    ring.advance(this.clock.now());
     return ring.sum(0);
-  }
-
-  /** Forgets every event and starts a fresh window now. O(slots). */
-  reset(): void {
-    this.#ring.reset(this.#clock.now());
   }
 
   /** Window length in ms. */
   get windowMs(): number {
-    return this.#ring.slotMs * this.#ring.slots;
+    return this.ring.slotMs * this.ring.slots;
   }
 
   /** Slot width in ms. */
   get slotMs(): number {
-    return this.#ring.slotMs;
+    return this.ring.slotMs;
   }
 }

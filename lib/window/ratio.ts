@@ -3,8 +3,8 @@
 // Always: every numerator shares the denominator's slot grid, so both sides of a percentage cover the same time.
 import type { WindowOptions } from './options.js';
 import type { Clock } from '../clock.js';
-import { resolveWindow } from './options.js';
 import { SlotRing } from './ring.js';
+import { SlotWindow } from './slot-window.js';
 
 /**
  * The denominator of a family of percentages, e.g. all requests of feature_server_errors_rate. Bind one
@@ -15,42 +15,36 @@ import { SlotRing } from './ring.js';
  * denominator is 0 (not NaN), so dashboards stay quiet at idle. They are not clamped: a numerator marked
  * without its total reads above 100, which points at the caller rather than hiding the miscount.
  */
-export class RatioWindow {
-  readonly #clock: Clock;
-  readonly #ring: SlotRing;
-  readonly #data: Float64Array;
+export class RatioWindow extends SlotWindow {
   readonly #numerators: SlotRing[] = [];
 
   constructor(options?: WindowOptions) {
-    const { clock, slotMs, slots } = resolveWindow(options);
-    this.#clock = clock;
-    this.#ring = new SlotRing(slotMs, slots, [0], clock.now());
-    this.#data = this.#ring.data;
+    super(options, [0]);
   }
 
   /** Records `n` events of the denominator now (default 1). O(1), no allocation. */
   markTotal(n = 1): void {
-    this.#data[this.#ring.at(this.#clock.now()) + 1]! += n;
+    this.data[this.ring.at(this.clock.now()) + 1]! += n;
   }
 
   /** Binds a new numerator over this denominator; call once per key and keep the result. O(slots). */
   numerator(): RatioNumerator {
-    const { slotMs, slots } = this.#ring;
-    const ring = new SlotRing(slotMs, slots, [0], this.#ring.origin);
+    const { slotMs, slots } = this.ring;
+    const ring = new SlotRing(slotMs, slots, [0], this.ring.origin);
     this.#numerators.push(ring);
-    return new RatioNumerator(this.#clock, ring, this.#ring);
+    return new RatioNumerator(this.clock, ring, this.ring);
   }
 
   /** Denominator events recorded in the window. O(slots). */
   total(): number {
-    this.#ring.advance(this.#clock.now());
-    return this.#ring.sum(0);
+    this.ring.advance(this.clock.now());
+    return this.ring.sum(0);
   }
 
   /** Forgets the denominator and every numerator and starts a fresh window now. O(slots × numerators). */
-  reset(): void {
-    const now = this.#clock.now();
-    this.#ring.reset(now);
+  override reset(): void {
+    const now = this.clock.now();
+    this.ring.reset(now);
     for (const ring of this.#numerators) ring.reset(now);
   }
 }

@@ -2,43 +2,30 @@
 // reportBusy(): one clock read, one compare, one add; no allocation. percent(): O(slots) (+ one ELU sample).
 // Always: percent() is in [0, 100] and is 0 at idle or before any time has been measured.
 import type { WindowOptions } from './options.js';
-import type { Clock } from '../clock.js';
 import { performance } from 'node:perf_hooks';
-import { resolveWindow } from './options.js';
-import { SlotRing } from './ring.js';
+import { SlotWindow } from './slot-window.js';
 
 /**
  * Busy time reported by the caller over the time the window covers (see RateWindow for what it covers,
  * including the one-slot floor while the window is young). A report lands whole in the slot current when it
  * is made, so work longer than a slot is counted when it ends; the result is clamped to [0, 100].
  */
-export class UtilizationWindow {
-  readonly #clock: Clock;
-  readonly #ring: SlotRing;
-  readonly #data: Float64Array;
+export class UtilizationWindow extends SlotWindow {
 
   constructor(options?: WindowOptions) {
-    const { clock, slotMs, slots } = resolveWindow(options);
-    this.#clock = clock;
-    this.#ring = new SlotRing(slotMs, slots, [0], clock.now());
-    this.#data = this.#ring.data;
+    super(options, [0]);
   }
 
   /** Adds `ms` of busy time now, e.g. the duration of a request that just finished. O(1), no allocation. */
   reportBusy(ms: number): void {
-    this.#data[this.#ring.at(this.#clock.now()) + 1]! += ms;
+    this.data[this.ring.at(this.clock.now()) + 1]! += ms;
   }
 
   /** Busy ms / covered ms × 100 over the window, clamped to [0, 100]. O(slots). */
   percent(): number {
-    const ring = this.#ring;
-    ring.advance(this.#clock.now());
+    const ring = this.ring;
+    ring.advance(this.clock.now());
     return clampPercent((ring.sum(0) * 100) / ring.spanMs());
-  }
-
-  /** Forgets every report and starts a fresh window now. O(slots). */
-  reset(): void {
-    this.#ring.reset(this.#clock.now());
   }
 }
 
@@ -65,24 +52,18 @@ export interface EventLoopUtilizationOptions extends WindowOptions {
  * interval: with scrapes every 15 s into a 300 s window, one delta straddling the window start moves the
  * reading by at most 15/300 of its share. Deltas below zero (a source that was reset) count as zero.
  */
-export class EventLoopUtilizationWindow {
-  readonly #clock: Clock;
-  readonly #ring: SlotRing;
-  readonly #data: Float64Array;
+export class EventLoopUtilizationWindow extends SlotWindow {
   readonly #source: EluSource;
   #active = 0;
   #idle = 0;
 
   constructor(options: EventLoopUtilizationOptions = {}) {
-    const { clock, slotMs, slots } = resolveWindow(options);
     const source = options.source ?? nodeEventLoop;
     if (typeof source !== 'function') {
       throw new TypeError(`invalid utilization source=${String(source)}: must be a function returning { active, idle } in ms; omit it to use nodeEventLoop`);
     }
-    this.#clock = clock;
+    super(options, [0, 0]);
     this.#source = source;
-    this.#ring = new SlotRing(slotMs, slots, [0, 0], clock.now());
-    this.#data = this.#ring.data;
     this.#baseline();
   }
 
@@ -93,19 +74,19 @@ export class EventLoopUtilizationWindow {
     const idleDelta = Math.max(0, idle - this.#idle);
     this.#active = active;
     this.#idle = idle;
-    const ring = this.#ring;
-    const now = this.#clock.now();
+    const ring = this.ring;
+    const now = this.clock.now();
     const b = ring.at(now) + 1;
-    this.#data[b]! += activeDelta;
-    this.#data[b + 1]! += activeDelta + idleDelta;
+    this.data[b]! += activeDelta;
+    this.data[b + 1]! += activeDelta + idleDelta;
     ring.advance(now);
     const total = ring.sum(1);
     return total > 0 ? clampPercent((ring.sum(0) * 100) / total) : 0;
   }
 
   /** Forgets every sample and starts a fresh window now, measuring from the source's current reading. O(slots). */
-  reset(): void {
-    this.#ring.reset(this.#clock.now());
+  override reset(): void {
+    super.reset();
     this.#baseline();
   }
 
