@@ -18,8 +18,14 @@ export class ExpositionBuilder {
   readonly families: FamilyModel[] = [];
   readonly #openMetrics: boolean;
   readonly #rules = new PointRules();
-  /** Every name a family owns (its own name; in OpenMetrics also its sample names) → family index. */
+  /**
+   * Every name a family owns → family index: in OpenMetrics its name and its sample names ([S "Suffixes"]);
+   * in Prometheus 0.0.4 only the name its TYPE line (or first sample) gave it, since 0.0.4 reserves no
+   * sample names: client_golang writes gauge `x` next to counter `x_total`, both families named `x` here.
+   */
   readonly #names = new Map<string, number>();
+  /** Per family index, the name its metadata lines use (a 0.0.4 counter's `x_total`, else the family name). */
+  readonly #declaredNames: string[] = [];
   #family: FamilyModel | undefined = undefined;
   #index = -1;
   /** The name on metadata lines: the family name, except a 0.0.4 counter's `x_total`. */
@@ -130,14 +136,15 @@ export class ExpositionBuilder {
     const owner = this.#names.get(name);
     if (owner !== undefined) {
       const other = this.families[owner] as FamilyModel;
+      const declared = this.#declaredNames[owner] ?? other.name;
       const line = this.#familyLines[owner] ?? 0;
-      if (fromSample && owner === this.#index && other.name === name) {
-        scan.fail('bad-sample-name', `sample ${quote(name)} does not fit ${other.type} family ${quote(other.name)}: its samples are named ${ownedNames(this.#base, this.#table)}`, at);
+      if (fromSample && owner === this.#index && declared === name) {
+        scan.fail('bad-sample-name', `sample ${quote(name)} does not fit ${other.type} family ${quote(declared)}: its samples are named ${ownedNames(this.#base, this.#table)}`, at);
       }
       // A sample owned by an earlier family means that family came back; so does any repeated name in
       // Prometheus 0.0.4, which reserves no sample names.
-      if (other.name === name || fromSample || !this.#openMetrics) {
-        const what = other.name === name ? `family ${quote(name)}` : `sample ${quote(name)} of ${other.type} family ${quote(other.name)}`;
+      if (declared === name || fromSample || !this.#openMetrics) {
+        const what = declared === name ? `family ${quote(name)}` : `sample ${quote(name)} of ${other.type} family ${quote(declared)}`;
         scan.fail('interleaved-family', `${what} (from line ${line}) appears again after another family: a family's metadata and samples must be contiguous`, at);
       }
       scan.fail('name-clash', `${quote(name)} is a sample name of ${other.type} family ${quote(other.name)} (line ${line}): no family may be named like another's samples`, at);
@@ -147,6 +154,7 @@ export class ExpositionBuilder {
     this.#index = this.families.length;
     this.families.push(family);
     this.#familyLines.push(scan.lineNo);
+    this.#declaredNames.push(name);
     this.#names.set(name, this.#index);
     this.#family = family;
     this.#declared = name;
@@ -173,15 +181,11 @@ export class ExpositionBuilder {
       }
       return;
     }
-    // 0.0.4 counters: the TYPE line names the sample (`x_total`); the model's family is `x`.
+    // 0.0.4 counters: the TYPE line names the sample (`x_total`); the model's family is `x`. Clashes stay
+    // tracked by the TYPE-line name, so a gauge `x` may stand next to it, as in client_golang's
+    // go_memstats_alloc_bytes and go_memstats_alloc_bytes_total.
     if (type === 'counter' && family.name.endsWith('_total') && family.name.length > 6) {
-      const name = family.name.slice(0, -6);
-      const owner = this.#names.get(name);
-      if (owner !== undefined && owner !== this.#index) {
-        scan.fail('name-clash', `counter ${quote(family.name)} maps to family ${quote(name)}, already a family on line ${this.#familyLines[owner] ?? 0}`, at);
-      }
-      family.name = name;
-      this.#names.set(name, this.#index);
+      family.name = family.name.slice(0, -6);
     }
   }
 

@@ -6,7 +6,8 @@ import type { MetricType } from './model.js';
 import type { LineScan } from './parse-scan.js';
 import type { SampleLine } from './parse-sample.js';
 import { quote, type ParseErrorCode } from './parse-error.js';
-import { parseNumber, parseReal } from './parse-number.js';
+import { formatValue } from './numbers.js';
+import { parseReal } from './parse-number.js';
 import { BUCKET, COUNT, CREATED, EXEMPLAR_KINDS, GCOUNT, GSUM, INFO, SUM, TOTAL, VALUE } from './parse-kinds.js';
 
 export class PointRules {
@@ -87,7 +88,9 @@ export class PointRules {
       if (this.strict && ((seen & sumKind) === 0) !== ((seen & countKind) === 0)) {
         this.#fail(scan, 'sum-count-pair', `${f}${sumName} and ${f}${countName} must appear together or not at all`);
       }
-      if ((seen & countKind) !== 0 && this.#count !== this.#infBucket) {
+      // NaN === NaN is false, yet a 0.0.4 histogram may carry NaN in both (OpenMetrics refuses NaN counts
+      // earlier); Object.is would also tell 0 from -0, which are the same count.
+      if ((seen & countKind) !== 0 && this.#count !== this.#infBucket && !(this.#count !== this.#count && this.#infBucket !== this.#infBucket)) {
         this.#fail(scan, 'count-mismatch', `${f}${countName} is ${this.#count} but the +Inf bucket is ${this.#infBucket}: they must be equal`);
       }
       if (this.strict && !gauge && this.#negativeLe && (seen & SUM) !== 0) {
@@ -113,6 +116,8 @@ export class PointRules {
       if (this.strict) {
         if (Number.isNaN(value) || value < 0 || !Number.isInteger(value)) badValue(scan, line, 'a bucket count must be a non-negative integer');
         if (value < this.#lastBucket) badValue(scan, line, `buckets are cumulative, and the previous bucket holds ${this.#lastBucket}`);
+        // Buckets are cumulative, so bucket le=x holds every observation <= x: only the upper bound limits
+        // its exemplar. The upstream case histogram_exemplars puts 0.5 on le="2.0" and must parse.
         const exemplar = line.exemplar;
         if (exemplar !== undefined && exemplar.value > number) {
           scan.fail('bad-exemplar', `exemplar value ${formatValue(exemplar.value)} is above its bucket's le=${formatValue(number)}`, line.exemplarAt);
@@ -154,18 +159,21 @@ export class PointRules {
   }
 
   #le(scan: LineScan, line: SampleLine, text: string, at: number): number {
-    // [S "Canonical numbers"]: parsers must take non-canonical thresholds, but infinity is exactly "+Inf".
+    // [S "Canonical numbers"]: parsers must take non-canonical thresholds, but infinity is exactly "+Inf";
+    // a finite-looking literal that overflows (1e400) or -Inf is no bucket bound.
     const le = text === '+Inf' ? Infinity : parseReal(text, 0, text.length);
-    if (le === undefined) {
-      scan.fail('bad-le', `invalid bucket threshold le=${quote(text)} on ${quote(line.name)}: le must be a decimal number or exactly "+Inf"`, at);
+    if (le === undefined || (!Number.isFinite(le) && text !== '+Inf')) {
+      scan.fail('bad-le', `invalid bucket threshold le=${quote(text)} on ${quote(line.name)}: le must be a finite decimal number or exactly "+Inf"`, at);
     }
     return le;
   }
 
   #quantile(scan: LineScan, line: SampleLine, text: string, at: number): number {
-    const q = parseNumber(text, 0, text.length);
+    // [S "Summary"]: quantiles lie in [0, 1]. A realnumber outside it, or one that overflows to ±Inf, fails
+    // the range check; NaN and the infinities are not realnumbers at all.
+    const q = parseReal(text, 0, text.length);
     if (q === undefined || !(q >= 0 && q <= 1)) {
-      scan.fail('bad-quantile', `invalid quantile=${quote(text)} on ${quote(line.name)}: a quantile must be a number in [0, 1]`, at);
+      scan.fail('bad-quantile', `invalid quantile=${quote(text)} on ${quote(line.name)}: a quantile must be a decimal number in [0, 1]`, at);
     }
     return q;
   }
@@ -187,11 +195,4 @@ export class PointRules {
 
 function badValue(scan: LineScan, line: SampleLine, rule: string): never {
   return scan.fail('bad-value', `${quote(line.name)} has value ${formatValue(line.value)}: ${rule}`, line.valueAt);
-}
-
-/** Prints values the way the exposition spells them. */
-export function formatValue(value: number): string {
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  return String(value);
 }

@@ -3,6 +3,7 @@
 // a rendering only for escapes, reserved labels or a label order other than the family's first.
 // Invariant: two label sets get the same key exactly when they hold the same names with the same values.
 import type { LabelPair } from './model.js';
+import { escapeLabelValue } from './escape.js';
 
 /** Above this many labels, name positions come from a Map rather than a scan of the reference names. */
 const SCAN_LIMIT = 8;
@@ -83,12 +84,7 @@ function render(labels: LabelPair[], skip: number, order: number[] | undefined):
     const i = order === undefined ? k : (order[k] as number);
     if (i === skip) continue;
     const [name, value] = labels[i] as LabelPair;
-    key += `${key === '' ? '' : ','}${name}="${escape(value)}"`;
+    key += `${key === '' ? '' : ','}${name}="${escapeLabelValue(value)}"`;
   }
   return key;
-}
-
-function escape(value: string): string {
-  if (!/[\\"\n]/.test(value)) return value;
-  return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 }

@@ -13,6 +13,9 @@ const NINE = 57;
 const LOWER_E = 101;
 /** Up to 15 decimal digits fit a float64 exactly, so they can be summed without Number(). */
 const EXACT_DIGITS = 15;
+/** int64 bounds without their sign: 2^63 - 1 and 2^63. */
+const INT64_DIGITS = '9223372036854775807';
+const INT64_MIN_DIGITS = '9223372036854775808';
 
 /** A value: realnumber, ±inf/±infinity or nan (any case). */
 export function parseNumber(text: string, start: number, end: number): number | undefined {
@@ -61,12 +64,29 @@ export function parseReal(text: string, start: number, end: number): number | un
   return Number(text.slice(start, end));
 }
 
-/** Prometheus text 0.0.4 timestamp: an optionally signed integer of milliseconds. */
-export function parseInteger(text: string, start: number, end: number): number | undefined {
+/**
+ * Prometheus text 0.0.4 timestamp: an optionally signed integer of milliseconds that fits int64, as
+ * Prometheus reads it (strconv.ParseInt(s, 10, 64)); anything longer is refused, not rounded to ±Inf.
+ * Compared digit by digit because float64 cannot tell 2^63 - 1 from 2^63.
+ */
+export function parseInt64(text: string, start: number, end: number): number | undefined {
   let i = start;
-  if (i < end && (text.charCodeAt(i) === MINUS || text.charCodeAt(i) === PLUS)) i++;
+  const first = text.charCodeAt(i);
+  const negative = first === MINUS;
+  if (i < end && (negative || first === PLUS)) i++;
   if (i === end) return undefined;
   for (let j = i; j < end; j++) if (!isDigit(text.charCodeAt(j))) return undefined;
+  while (i < end - 1 && text.charCodeAt(i) === ZERO) i++;
+  const digits = end - i;
+  if (digits > INT64_DIGITS.length) return undefined;
+  if (digits === INT64_DIGITS.length) {
+    const limit = negative ? INT64_MIN_DIGITS : INT64_DIGITS;
+    for (let k = 0; k < digits; k++) {
+      const d = text.charCodeAt(i + k) - limit.charCodeAt(k);
+      if (d < 0) break;
+      if (d > 0) return undefined;
+    }
+  }
   return Number(text.slice(start, end));
 }
 

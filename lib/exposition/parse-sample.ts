@@ -4,7 +4,7 @@
 import type { ExemplarModel, LabelPair } from './model.js';
 import type { LineScan } from './parse-scan.js';
 import { quote } from './parse-error.js';
-import { parseInteger, parseNumber, parseReal } from './parse-number.js';
+import { parseInt64, parseNumber, parseReal } from './parse-number.js';
 
 const SPACE = 32;
 const QUOTE = 34;
@@ -205,16 +205,21 @@ function readTimestamp(scan: LineScan, at: number): number {
   const end = scan.tokenEnd(at);
   scan.end = end;
   if (end === at) scan.fail('unexpected-whitespace', 'expected a timestamp after one space, found another space', at);
-  const token = scan.text.slice(at, end);
   if (scan.loose) {
-    const ms = parseInteger(scan.text, at, end);
-    if (ms === undefined) scan.fail('bad-timestamp', `invalid timestamp ${quote(token)}: Prometheus text 0.0.4 timestamps are integer milliseconds`, at);
+    const ms = parseInt64(scan.text, at, end);
+    if (ms === undefined) {
+      scan.fail('bad-timestamp', `invalid timestamp ${quote(scan.text.slice(at, end))}: Prometheus text 0.0.4 timestamps are integer milliseconds within int64`, at);
+    }
     return ms / 1000;
   }
+  // [S "Timestamps"]: a realnumber, so no NaN or ±Inf, and neither may a long literal overflow to ±Inf.
   const seconds = parseReal(scan.text, at, end);
-  if (seconds === undefined) {
-    const special = parseNumber(scan.text, at, end) !== undefined;
-    const rule = special ? 'a timestamp must be finite, not NaN or ±Inf' : 'a timestamp is a decimal number of seconds (1520879607.789)';
+  if (seconds === undefined || !Number.isFinite(seconds)) {
+    const token = scan.text.slice(at, end);
+    const rule =
+      seconds !== undefined ? 'it overflows float64; a timestamp must be a finite number of seconds'
+      : parseNumber(scan.text, at, end) !== undefined ? 'a timestamp must be finite, not NaN or ±Inf'
+      : 'a timestamp is a decimal number of seconds (1520879607.789)';
     scan.fail('bad-timestamp', `invalid timestamp ${quote(token)}: ${rule}`, at);
   }
   return seconds;

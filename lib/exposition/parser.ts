@@ -56,8 +56,9 @@ export function parse(input: string | Uint8Array, options: ParseOptions = {}): F
     scan.lineNo = ++lineNo;
     scan.lineStart = pos;
     scan.lineEnd = end;
-    if (end < text.length && end > pos && text.charCodeAt(end - 1) === CR) {
-      scan.fail('bad-line-ending', 'line ends in CR LF: lines must end in LF alone', end - 1);
+    // A CR before the LF, or ending the last line (`# EOF\r`): only LF ends a line in either format.
+    if (end > pos && text.charCodeAt(end - 1) === CR) {
+      scan.fail('bad-line-ending', end < text.length ? 'line ends in CR LF: lines must end in LF alone' : 'the last line ends in CR: lines must end in LF alone', end - 1);
     }
     const at = openMetrics ? pos : scan.skipBlanks(pos);
     if (at === end) {

@@ -1,7 +1,7 @@
 // The number grammar, checked before conversion: one line per token, accepted or refused.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseInteger, parseNumber, parseReal } from '../../lib/exposition/parse-number.js';
+import { parseInt64, parseNumber, parseReal } from '../../lib/exposition/parse-number.js';
 
 const value = (token: string): number | undefined => parseNumber(token, 0, token.length);
 const real = (token: string): number | undefined => parseReal(token, 0, token.length);
@@ -46,11 +46,23 @@ test('a token is read inside a longer text between its bounds only', () => {
 });
 
 test('Prometheus 0.0.4 millisecond timestamps are optionally signed integers', () => {
-  const integer = (token: string): number | undefined => parseInteger(token, 0, token.length);
+  const integer = (token: string): number | undefined => parseInt64(token, 0, token.length);
   assert.is(integer('1692222226141'), 1692222226141);
   assert.is(integer('-5'), -5);
   assert.is(integer('+5'), 5);
   for (const token of ['', '-', '1.5', '1e3', '0x10', 'Inf']) assert.is(integer(token), undefined, token);
+});
+
+test('a 0.0.4 timestamp must fit int64, whatever its leading zeros', () => {
+  const integer = (token: string): number | undefined => parseInt64(token, 0, token.length);
+  // Both bounds themselves are accepted (as the nearest float64, 2^63).
+  assert.is(integer('9223372036854775807'), 2 ** 63);
+  assert.is(integer('-9223372036854775808'), -(2 ** 63));
+  assert.is(integer('0009223372036854775807'), 2 ** 63);
+  assert.is(integer('000'), 0);
+  for (const token of ['9223372036854775808', '-9223372036854775809', '+9223372036854775808', '10000000000000000000', '9'.repeat(400)]) {
+    assert.is(integer(token), undefined, token);
+  }
 });
 
 test.run();

@@ -140,6 +140,21 @@ test('exemplars: allowed on counter totals and buckets, at most 128 code points,
   rejects(om('a 1 # {} 1'), 'exemplar-not-allowed', 1, 5);
 });
 
+test('a bucket exemplar may lie below the previous threshold: buckets are cumulative (upstream histogram_exemplars)', () => {
+  const [family] = parse(om('# TYPE h histogram', 'h_bucket{le="1"} 0', 'h_bucket{le="2"} 2 # {} 0.5', 'h_bucket{le="+Inf"} 2'));
+  assert.is(family?.samples[1]?.exemplar?.value, 0.5);
+});
+
+test('a _count of -0 equals a +Inf bucket of 0', () => {
+  const [family] = parse(om('# TYPE h histogram', 'h_bucket{le="+Inf"} 0', 'h_count -0', 'h_sum 0'));
+  assert.ok(Object.is(family?.samples[1]?.value, -0));
+});
+
+test('finite timestamps near the float64 limit are accepted for samples and exemplars', () => {
+  const [family] = parse(om('# TYPE c counter', 'c_total 1 1e308 # {} 1 -1e308'));
+  assert.equal([family?.samples[0]?.timestamp, family?.samples[0]?.exemplar?.timestamp], [1e308, -1e308]);
+});
+
 const cases: Array<[string, string | Uint8Array, ParseErrorCode, number, number]> = [
   // bytes, lines, EOF
   ['empty input', '', 'missing-eof', 1, 1],
@@ -191,6 +206,24 @@ const cases: Array<[string, string | Uint8Array, ParseErrorCode, number, number]
   ['a quantile of +Inf', '# TYPE s summary\ns{quantile="+Inf"} 1\n# EOF\n', 'bad-quantile', 2, 3],
   ['an info value of 1.5', '# TYPE i info\ni_info 1.5\n# EOF\n', 'bad-value', 2, 8],
   ['a fractional summary count', '# TYPE s summary\ns_count 1.5\n# EOF\n', 'bad-value', 2, 9],
+  // non-finite numbers where only finite ones make sense
+  ['a timestamp that overflows float64', 'a 1 1e400\n# EOF\n', 'bad-timestamp', 1, 5],
+  ['a negative timestamp that overflows float64', 'a 1 -1e400\n# EOF\n', 'bad-timestamp', 1, 5],
+  ['an exemplar timestamp that overflows float64', '# TYPE c counter\nc_total 1 # {} 1 1e400\n# EOF\n', 'bad-timestamp', 2, 18],
+  ['a bucket le that overflows to +Inf', '# TYPE h histogram\nh_bucket{le="1e400"} 1\n# EOF\n', 'bad-le', 2, 10],
+  ['a bucket le of -Inf', '# TYPE h histogram\nh_bucket{le="-Inf"} 0\nh_bucket{le="+Inf"} 0\n# EOF\n', 'bad-le', 2, 10],
+  ['a bucket le that overflows to -Inf', '# TYPE h histogram\nh_bucket{le="-1e400"} 0\nh_bucket{le="+Inf"} 0\n# EOF\n', 'bad-le', 2, 10],
+  ['a quantile that overflows float64', '# TYPE s summary\ns{quantile="1e400"} 1\n# EOF\n', 'bad-quantile', 2, 3],
+  ['a quantile of NaN', '# TYPE s summary\ns{quantile="NaN"} 1\n# EOF\n', 'bad-quantile', 2, 3],
+  ['# EOF ending in CR', 'a 1\n# EOF\r', 'bad-line-ending', 2, 6],
+  // codes each pinned by a case of their own
+  ['a sample name starting with a digit', '1a 1\n# EOF\n', 'bad-metric-name', 1, 1],
+  ['a TYPE line naming a metric with a dash', '# TYPE a-b gauge\n# EOF\n', 'bad-metadata', 1, 9],
+  ['a label name starting with a digit', 'a{1b="x"} 1\n# EOF\n', 'bad-label-name', 1, 3],
+  ['a timestamp going back within a series', '# TYPE a gauge\na 1 20\na 2 10\n# EOF\n', 'timestamp-order', 3, 5],
+  ['a timestamp going back within a histogram point', '# TYPE h histogram\nh_bucket{le="+Inf"} 1 5\nh_count 1 4\n# EOF\n', 'timestamp-order', 3, 11],
+  ['a histogram _count without _sum', '# TYPE h histogram\nh_bucket{le="+Inf"} 1\nh_count 1\n# EOF\n', 'sum-count-pair', 2, 1],
+  ['a gauge histogram _gsum without _gcount', '# TYPE g gaugehistogram\ng_bucket{le="+Inf"} 1\ng_gsum 1\n# EOF\n', 'sum-count-pair', 2, 1],
 ];
 
 for (const [what, input, code, line, column] of cases) {
