@@ -1,9 +1,19 @@
-// Writes model families (parser output, collector output) in either format. The registry's own
-// families use pre-rendered bytes instead; this path renders each line when called and suits
-// collectors and tools, not 100k-series hot scrapes. Format differences come from formats.ts.
+// Writes model families (parser output, collector output) in either format. The registry's own families
+// use pre-rendered bytes instead; this path renders each line when called (O(samples), a few strings a
+// line), for collectors and tools, not 100k-series hot scrapes. Holds: a model parsed from one format is
+// written so that the same format parses it back to the same model.
+//
+// Format differences come from formats.ts, except for one family shape only a 0.0.4 parse produces: a
+// counter whose samples lack `_total` (`# TYPE x counter` over `x 1`). Prometheus text names its TYPE and
+// HELP lines after those samples (`x`, not `x_total`); OpenMetrics has no such counter (its samples must
+// be `x_total`), so there it is written as `unknown`, the type for a value of unknown meaning, which keeps
+// the sample name and value and drops only what unknown cannot carry (exemplars). Not handled: a 0.0.4
+// model may hold a gauge `x` beside a counter `x` (from `x_total`); OpenMetrics cannot name two families
+// alike, and this writer does not rename either, so that pair only round-trips in Prometheus text.
 import type { ExemplarModel, FamilyModel, SampleModel } from './model.js';
 import type { ExpositionFormat } from './formats.js';
 import { ByteWriter } from './byte-writer.js';
+import { escapePrometheusHelp } from './escape.js';
 import { renderLabelPairs, renderLabelSet } from './labels.js';
 
 /** Serializes `families` in order, followed by the format's trailer (`# EOF` for OpenMetrics). */
@@ -16,17 +26,20 @@ export function writeModel(families: readonly FamilyModel[], format: ExpositionF
 
 /** Appends one family: its header, then its samples in model order. */
 export function writeFamilyModel(writer: ByteWriter, family: FamilyModel, format: ExpositionFormat): void {
-  writer.utf8(format.header(family));
+  const bareCounter = family.type === 'counter' && family.samples.some((sample) => sample.name === family.name);
   if (format.openMetrics) {
-    for (const sample of family.samples) writeSample(writer, sample, format);
+    const exemplars = !bareCounter;
+    writer.utf8(format.header(bareCounter ? { ...family, type: 'unknown' } : family));
+    for (const sample of family.samples) writeSample(writer, sample, format, exemplars);
     return;
   }
+  writer.utf8(bareCounter ? bareCounterHeader(family) : format.header(family));
   const deferred: SampleModel[] = [];
   for (const sample of family.samples) {
     const suffix = sample.name.slice(family.name.length);
     if (suffix === '_created') continue;
     if (family.type === 'gaugehistogram' && (suffix === '_gcount' || suffix === '_gsum')) deferred.push(sample);
-    else writeSample(writer, sample, format);
+    else writeSample(writer, sample, format, false);
   }
   // Prometheus text has no gauge histogram: its totals follow as gauge families of their own.
   for (const suffix of ['_gsum', '_gcount']) {
@@ -34,11 +47,17 @@ export function writeFamilyModel(writer: ByteWriter, family: FamilyModel, format
     if (samples.length === 0) continue;
     const header = { name: family.name + suffix, type: 'gauge' as const, help: family.help };
     writer.utf8(format.header(header));
-    for (const sample of samples) writeSample(writer, sample, format);
+    for (const sample of samples) writeSample(writer, sample, format, false);
   }
 }
 
-function writeSample(writer: ByteWriter, sample: SampleModel, format: ExpositionFormat): void {
+/** 0.0.4 HELP and TYPE named after the counter's own samples; formats.ts would add `_total`. */
+function bareCounterHeader(family: FamilyModel): string {
+  const help = family.help === undefined ? '' : `# HELP ${family.name} ${escapePrometheusHelp(family.help)}\n`;
+  return `${help}# TYPE ${family.name} counter\n`;
+}
+
+function writeSample(writer: ByteWriter, sample: SampleModel, format: ExpositionFormat, exemplars: boolean): void {
   writer.utf8(sample.name + renderLabelSet(renderLabelPairs(sample.labels)));
   writer.byte(0x20);
   writer.value(sample.value);
@@ -46,7 +65,7 @@ function writeSample(writer: ByteWriter, sample: SampleModel, format: Exposition
     writer.byte(0x20);
     writer.ascii(format.formatTimestamp(sample.timestamp));
   }
-  if (sample.exemplar !== undefined && format.openMetrics) writeExemplar(writer, sample.exemplar, format);
+  if (exemplars && sample.exemplar !== undefined) writeExemplar(writer, sample.exemplar, format);
   writer.byte(0x0a);
 }
 
