@@ -13,8 +13,9 @@ import type { SummaryOptions } from './metrics/summary.js';
 import type { UtilizationGaugeOptions, WindowedGaugeOptions } from './metrics/windowed-gauges.js';
 import { systemClock } from './clock.js';
 import { ByteWriter } from './exposition/byte-writer.js';
-import { PROMETHEUS } from './exposition/formats.js';
-import { writeFamilyModel } from './exposition/model-writer.js';
+import { OPENMETRICS, PROMETHEUS } from './exposition/formats.js';
+import { writeFamilyModel, writeModel } from './exposition/model-writer.js';
+import { parse, ParseError } from './exposition/parser.js';
 import { Counter } from './metrics/counter.js';
 import { METRIC_TYPES } from './exposition/model.js';
 import { MetricError, quote } from './metrics/errors.js';
@@ -38,7 +39,7 @@ export interface RegistryOptions {
   clock?: Clock;
   /** Receives refused records and collector failures. Default: one process warning per family and kind. */
   onError?: ErrorSink;
-  /** Longest synchronous stretch of a scrape before it yields to the event loop. Default 10 ms. */
+  /** After this long, a scrape yields to the event loop before its next family (one family is one stretch). Default 10 ms. */
   yieldEveryMs?: number;
   /** A collector that has not answered by then counts as failed for that scrape. Default 5,000 ms. */
   collectorTimeoutMs?: number;
@@ -62,7 +63,7 @@ export class Registry {
   readonly clock: Clock;
   readonly #families: AnyFamily[] = [];
   readonly #takenNames = new Map<string, string>();
-  readonly #collectors: { name: string; run: Collector; failures: number }[] = [];
+  readonly #collectors: CollectorState[] = [];
   readonly #writers: ByteWriter[] = [];
   readonly #onError: ErrorSink | undefined;
   readonly #yieldEveryMs: number;
@@ -174,7 +175,7 @@ export class Registry {
 
   /** Adds a callback run at every scrape before any family is written; see Collector. */
   addCollector(name: string, run: Collector): void {
-    this.#collectors.push({ name, run, failures: 0 });
+    this.#collectors.push({ name, run, failures: 0, running: false, warned: false });
   }
 
   /**
@@ -247,19 +248,29 @@ export class Registry {
         collector.failures++;
         const message = error instanceof Error ? error.message : String(error);
         const report = error instanceof MetricError ? error : new MetricError('invalid-value', `collector ${quote(collector.name)} failed: ${message}`);
-        (this.#onError ?? defaultCollectorSink)(report);
+        if (this.#onError !== undefined) this.#onError(report);
+        else if (!collector.warned) {
+          collector.warned = true; // one warning per collector; the counter keeps counting
+          process.emitWarning(report.message, { type: 'MetricWarning', code: 'OMEN_COLLECTOR_FAILED' });
+        }
       }
     });
     return extra;
   }
 
-  async #runOne(collector: { name: string; run: Collector }): Promise<CollectorResult> {
+  async #runOne(collector: CollectorState): Promise<CollectorResult> {
+    // A collector still running from an earlier scrape is not started again, so stuck calls cannot pile up.
+    if (collector.running) throw new Error('still running since an earlier scrape; not started again');
+    collector.running = true;
+    const run = Promise.resolve()
+      .then(collector.run)
+      .finally(() => (collector.running = false));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${this.#collectorTimeoutMs} ms`)), this.#collectorTimeoutMs);
     });
     try {
-      return await Promise.race([Promise.resolve().then(collector.run), timeout]);
+      return await Promise.race([run, timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -274,7 +285,7 @@ export class Registry {
         .map((family) => ({ name: `${name}_total`, labels: [['family', family.name] as const], value: read(family) }));
       if (samples.length > 0) families.push({ name, type: 'counter', help, samples });
     };
-    perFamily('omen_series_dropped', 'Series not created because a family reached its maxChildren limit.', (f) => f.droppedSeries);
+    perFamily('omen_series_dropped', 'labels() calls for a new series refused because the family had reached maxChildren; their records were dropped.', (f) => f.droppedSeries);
     perFamily('omen_records_rejected', 'Records refused for invalid input (label values, negative increments, NaN...).', (f) => f.rejectedRecords);
     const failed = this.#collectors.filter((collector) => collector.failures > 0);
     if (failed.length > 0) {
@@ -289,18 +300,36 @@ export class Registry {
   }
 }
 
-/** A collector's family must be writable: a valid name and type, and samples named after the family. */
+interface CollectorState {
+  name: string;
+  run: Collector;
+  failures: number;
+  running: boolean;
+  warned: boolean;
+}
+
+/**
+ * A collector's family must be writable, or one bad collector would make the whole exposition invalid:
+ * typed fields, a valid name and type, and then the strict parser's verdict on the family written alone.
+ */
 function checkCollected(collector: string, family: FamilyModel): void {
   const where = `collector ${quote(collector)} returned family ${quote(family.name)}`;
   validateMetricName(family.name);
   if (!METRIC_TYPES.includes(family.type)) throw new MetricError('invalid-value', `${where} with unknown type ${quote(family.type)}`);
   for (const sample of family.samples) {
-    if (!sample.name.startsWith(family.name)) throw new MetricError('invalid-name', `${where} with a sample named ${quote(sample.name)}: samples must start with the family name`);
+    if (typeof sample.name !== 'string' || !sample.name.startsWith(family.name)) {
+      throw new MetricError('invalid-name', `${where} with a sample named ${quote(sample.name)}: samples must start with the family name`);
+    }
     validateMetricName(sample.name);
     validateLabelNames(family.name, sample.labels.map(([name]) => name));
+    if (typeof sample.value !== 'number' || sample.labels.some(([, value]) => typeof value !== 'string')) {
+      throw new MetricError('invalid-value', `${where} with sample ${quote(sample.name)}: values must be numbers and label values strings`);
+    }
   }
-}
-
-function defaultCollectorSink(error: MetricError): void {
-  process.emitWarning(error.message, { type: 'MetricWarning', code: 'OMEN_COLLECTOR_FAILED' });
+  try {
+    parse(writeModel([family], OPENMETRICS), { format: 'openmetrics' });
+  } catch (error: unknown) {
+    if (!(error instanceof ParseError)) throw error;
+    throw new MetricError('invalid-value', `${where} that is not valid OpenMetrics: ${error.detail}`);
+  }
 }

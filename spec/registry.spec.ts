@@ -98,6 +98,38 @@ test('a collector returning families that cannot be written is refused, naming t
   assert.equal(errors.map((e) => e.code), ['invalid-name', 'invalid-name', 'invalid-label-name']);
 });
 
+test('a collector family whose values or series are invalid is refused by the strict check, not written', async () => {
+  const errors: MetricError[] = [];
+  const registry = new Registry({ clock: new FakeClock(), onError: (e) => errors.push(e) });
+  registry.gauge({ name: 'kept', help: '' }).set(1);
+  registry.addCollector('string-value', () => [{ name: 'a', type: 'gauge', samples: [{ name: 'a', labels: [], value: 'abc' as unknown as number }] }]);
+  const twice = { name: 'b', labels: [['x', '1']] as [string, string][], value: 1 };
+  registry.addCollector('same-series', () => [{ name: 'b', type: 'gauge', samples: [twice, twice] }]);
+  registry.addCollector('negative-counter', () => [{ name: 'c', type: 'counter', samples: [{ name: 'c_total', labels: [], value: -1 }] }]);
+  const families = parse(await registry.scrape(OPENMETRICS));
+  assert.equal(families.map((f) => f.name), ['kept', 'omen_collector_errors']);
+  assert.is(errors.length, 3);
+  assert.match(errors[1]!.message, /"same-series".*not valid OpenMetrics/);
+});
+
+test('a collector still running from an earlier scrape is not started again', async () => {
+  const registry = new Registry({ clock: new FakeClock(), onError: () => {}, collectorTimeoutMs: 5 });
+  let started = 0;
+  let finish = () => {};
+  registry.addCollector('slow', () => {
+    started++;
+    return new Promise<void>((resolve) => (finish = resolve));
+  });
+  await registry.scrape();
+  await registry.scrape();
+  await registry.scrape();
+  assert.is(started, 1);
+  finish();
+  await new Promise((resolve) => setImmediate(resolve));
+  await registry.scrape();
+  assert.is(started, 2, 'once it has finished, the next scrape starts it again');
+});
+
 test('concurrent scrapes each get a complete, independent exposition', async () => {
   const registry = quiet();
   const gauge = registry.gauge({ name: 'g', help: '', labelNames: ['i'] });

@@ -22,7 +22,7 @@ export class CounterChild extends Child {
 
   /** Adds `amount` (default 1). Cost: a few ns; refuses amounts that are negative or not finite. */
   inc(amount = 1): void {
-    if (amount >= 0 && amount !== Infinity) {
+    if (typeof amount === 'number' && amount >= 0 && amount !== Infinity) {
       this.value += amount;
       this.version++;
       this.family.dirty = true;
@@ -57,9 +57,12 @@ export class Counter extends Family<CounterChild> {
   }
 
   /** @internal */
-  refuseIncrement(amount: number): void {
-    const rule = amount < 0 ? 'counters only go up; use a gauge for values that can fall' : 'increments must be finite numbers';
-    this.reject(new MetricError(amount < 0 ? 'negative-increment' : 'non-finite-value', `${this.name}: cannot increment by ${quote(amount)}: ${rule}`, this.name));
+  refuseIncrement(amount: unknown): void {
+    if (typeof amount === 'number' && amount < 0) {
+      this.reject(new MetricError('negative-increment', `${this.name}: cannot increment by ${quote(amount)}: counters only go up; use a gauge for values that can fall`, this.name));
+    } else {
+      this.refuseRecord('increment by', amount, 'increments must be finite numbers');
+    }
   }
 
   protected createChild(): CounterChild {

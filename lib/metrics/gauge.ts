@@ -8,25 +8,26 @@ import { Child, Family } from './family.js';
 export class GaugeChild extends Child {
   value = 0;
 
-  constructor(
-    readonly family: Family<GaugeChild>,
-  ) {
+  constructor(readonly family: Family<GaugeChild>) {
     super();
   }
 
   set(value: number): void {
+    if (typeof value !== 'number') return this.family.refuseRecord('set', value, 'gauge values must be numbers');
     this.value = value;
     this.version++;
     this.family.dirty = true;
   }
 
   inc(amount = 1): void {
+    if (typeof amount !== 'number') return this.family.refuseRecord('increment by', amount, 'amounts must be numbers');
     this.value += amount;
     this.version++;
     this.family.dirty = true;
   }
 
   dec(amount = 1): void {
+    if (typeof amount !== 'number') return this.family.refuseRecord('decrement by', amount, 'amounts must be numbers');
     this.value -= amount;
     this.version++;
     this.family.dirty = true;

@@ -17,9 +17,7 @@ export class GaugeHistogramChild extends Child {
   readonly counts: Float64Array;
   sum = 0;
 
-  constructor(
-    readonly family: GaugeHistogram,
-  ) {
+  constructor(readonly family: GaugeHistogram) {
     super();
     this.counts = new Float64Array(family.buckets.bounds.length + 1);
   }
@@ -28,7 +26,7 @@ export class GaugeHistogramChild extends Child {
   add(value: number, count = 1): void {
     const family = this.family;
     const bucket = bucketIndex(family.buckets.bounds, value);
-    if (value - value === 0 && (value >= 0 || family.buckets.hasNegative) && Number.isInteger(count) && this.counts[bucket]! + count >= 0) {
+    if (typeof value === 'number' && value - value === 0 && (value >= 0 || family.buckets.hasNegative) && Number.isInteger(count) && this.counts[bucket]! + count >= 0) {
       this.counts[bucket]! += count;
       this.sum += value * count;
       this.version++;
@@ -62,10 +60,10 @@ export class GaugeHistogram extends Family<GaugeHistogramChild> {
   }
 
   /** @internal */
-  refuseAdd(value: number, count: number): void {
+  refuseAdd(value: unknown, count: unknown): void {
     let rule: string;
     if (!Number.isFinite(value)) rule = 'values must be finite numbers';
-    else if (value < 0 && !this.buckets.hasNegative) rule = 'no bucket bound is negative, so values must be >= 0';
+    else if ((value as number) < 0 && !this.buckets.hasNegative) rule = 'no bucket bound is negative, so values must be >= 0';
     else if (!Number.isInteger(count)) rule = 'counts must be whole numbers';
     else rule = 'a bucket cannot hold fewer than zero items';
     this.reject(new MetricError('invalid-value', `${this.name}: cannot add ${quote(count)} × ${quote(value)}: ${rule}`, this.name));

@@ -31,7 +31,7 @@ export class HistogramChild extends Child {
   /** Records one observation. Refuses NaN, ±Inf, and negatives when no bound is negative. */
   observe(value: number): void {
     const family = this.family;
-    if (value - value === 0 && (value >= 0 || family.buckets.hasNegative)) {
+    if (typeof value === 'number' && value - value === 0 && (value >= 0 || family.buckets.hasNegative)) {
       this.counts[bucketIndex(family.buckets.bounds, value)]!++;
       this.sum += value;
       this.version++;
@@ -73,7 +73,7 @@ export class Histogram extends Family<HistogramChild> {
   }
 
   /** @internal */
-  refuseObservation(value: number): void {
+  refuseObservation(value: unknown): void {
     const rule = Number.isFinite(value)
       ? 'no bucket bound is negative, so observations must be >= 0; add negative bounds to record negatives'
       : 'observations must be finite numbers';

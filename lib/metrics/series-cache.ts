@@ -12,7 +12,7 @@ export class SeriesCache {
   #bytes: Buffer | undefined;
   /** Start of child i's bytes in #bytes; entry `count` is where the footer starts. */
   #offsets = new Int32Array(1);
-  #versions = new Int32Array(0);
+  #versions = new Float64Array(0);
   #count = 0;
   #generation = -1;
   #layout = -1;
@@ -41,7 +41,7 @@ export class SeriesCache {
     const oldOffsets = this.#offsets;
     const oldVersions = this.#versions;
     const offsets = new Int32Array(count + 1);
-    const versions = new Int32Array(count);
+    const versions = new Float64Array(count);
     let run = -1;
     const copyRun = (end: number): void => {
       const shift = writer.length - start - oldOffsets[run]!;

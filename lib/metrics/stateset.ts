@@ -16,9 +16,7 @@ export interface StateSetOptions extends FamilyOptions {
 export class StateSetChild extends Child {
   readonly on: Uint8Array;
 
-  constructor(
-    readonly family: StateSet,
-  ) {
+  constructor(readonly family: StateSet) {
     super();
     this.on = new Uint8Array(family.states.length);
   }

@@ -8,6 +8,7 @@ import type { FamilyOptions } from './family.js';
 import { formatCanonical } from '../exposition/numbers.js';
 import { DEFAULT_TARGETS, validateTargets } from '../quantile/targets.js';
 import { DEFAULT_AGE_BUCKETS, DEFAULT_MAX_AGE_SECONDS, WindowedQuantiles } from '../quantile/window.js';
+import { recordingClock } from '../window/coarse-clock.js';
 import { Child, Family } from './family.js';
 import { MetricError, quote } from './errors.js';
 
@@ -37,7 +38,7 @@ export class SummaryChild extends Child {
 
   /** Records one observation; refuses NaN, ±Inf and negatives (OpenMetrics: `_sum` is never negative). */
   observe(value: number): void {
-    if (value >= 0 && value !== Infinity) {
+    if (typeof value === 'number' && value >= 0 && value !== Infinity) {
       this.window.insert(value);
       this.sum += value;
       this.count++;
@@ -66,14 +67,14 @@ export class Summary extends Family<SummaryChild> {
 
   constructor(options: SummaryOptions) {
     super(options, options.name, '_count', ['quantile']);
-    this.targets = validateTargets(options.targets ?? DEFAULT_TARGETS);
+    this.targets = definition(this.name, () => validateTargets(options.targets ?? DEFAULT_TARGETS));
     this.maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
     this.ageBuckets = options.ageBuckets ?? DEFAULT_AGE_BUCKETS;
     this.#quantileName = Buffer.from(this.name);
     this.#fragments = this.targets.map((target) => Buffer.from(`quantile="${formatCanonical(target.q)}"`));
     this.#sumName = Buffer.from(`${this.name}_sum`);
     this.#createdName = Buffer.from(`${this.name}_created`);
-    this.newWindow(); // validates maxAgeSeconds and ageBuckets before any child exists
+    definition(this.name, () => this.newWindow()); // validates maxAgeSeconds and ageBuckets before any child exists
     this.init();
   }
 
@@ -91,12 +92,12 @@ export class Summary extends Family<SummaryChild> {
       targets: this.targets,
       maxAgeSeconds: this.maxAgeSeconds,
       ageBuckets: this.ageBuckets,
-      clock: this.clock,
+      clock: recordingClock(this.clock),
     });
   }
 
   /** @internal */
-  refuseObservation(value: number): void {
+  refuseObservation(value: unknown): void {
     const finite = Number.isFinite(value);
     const rule = finite ? 'summaries take only values >= 0 (OpenMetrics: _sum must not be negative)' : 'observations must be finite numbers';
     this.reject(new MetricError(finite ? 'invalid-value' : 'non-finite-value', `${this.name}: cannot observe ${quote(value)}: ${rule}`, this.name));
@@ -125,5 +126,14 @@ export class Summary extends Family<SummaryChild> {
     this.writeSample(writer, this.#sumName, child, undefined, child.sum, stamp);
     this.writePrimary(writer, child, child.count, stamp);
     if (format.openMetrics) this.writeSample(writer, this.#createdName, child, undefined, child.created, stamp);
+  }
+}
+
+/** Runs a definition-time check of the quantile engine, turning its errors into MetricErrors. */
+function definition<T>(family: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error: unknown) {
+    throw new MetricError('invalid-option', `${family}: ${(error as Error).message}`, family);
   }
 }

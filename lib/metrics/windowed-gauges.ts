@@ -1,14 +1,12 @@
 // Gauges computed over a sliding time window (lib/window/): events per second, percentages of a shared
 // total, max and average of recorded values, utilization. Recording on a bound child: one cached clock
 // read and one slot add, no allocation; the value is computed when a scrape reads it, so never cached.
-import type { Clock } from '../clock.js';
 import type { ByteWriter } from '../exposition/byte-writer.js';
 import type { ExpositionFormat } from '../exposition/formats.js';
 import type { EluSource } from '../window/utilization.js';
 import type { WindowOptions } from '../window/options.js';
 import type { FamilyOptions } from './family.js';
-import { systemClock } from '../clock.js';
-import { CoarseClock } from '../window/coarse-clock.js';
+import { recordingClock } from '../window/coarse-clock.js';
 import { MaxAvgWindow } from '../window/maxavg.js';
 import { RateWindow } from '../window/rate.js';
 import { RatioWindow, type RatioNumerator } from '../window/ratio.js';
@@ -23,14 +21,6 @@ export interface WindowedGaugeOptions extends FamilyOptions {
   slotSeconds?: number;
 }
 
-// performance.now() costs several times a whole slot add; with the real clock, windows share one
-// cached reading refreshed every 100 ms (2% of a slot). Injected clocks (tests) are used as they are.
-let sharedCoarseClock: CoarseClock | undefined;
-function windowClock(clock: Clock): Clock {
-  if (clock !== systemClock) return clock;
-  return (sharedCoarseClock ??= new CoarseClock().start());
-}
-
 abstract class WindowedGauge<C extends Child> extends Family<C> {
   readonly type = 'gauge';
   protected readonly window: WindowOptions;
@@ -40,7 +30,8 @@ abstract class WindowedGauge<C extends Child> extends Family<C> {
     this.window = {
       windowMs: seconds(this.name, 'windowSeconds', options.windowSeconds),
       slotMs: seconds(this.name, 'slotSeconds', options.slotSeconds),
-      clock: windowClock(this.clock),
+      // performance.now() costs several times a slot add: windows share one cached reading (100 ms).
+      clock: recordingClock(this.clock),
     };
     try {
       new RateWindow(this.window); // validates the geometry before any child exists
@@ -64,10 +55,6 @@ abstract class WindowedGauge<C extends Child> extends Family<C> {
   /** The child's current value, computed from its window. */
   protected abstract read(child: C): number;
 
-  /** @internal */
-  refuseAmount(what: string, amount: number): void {
-    this.reject(new MetricError('invalid-value', `${this.name}: cannot ${what} ${quote(amount)}: amounts must be finite and >= 0`, this.name));
-  }
 }
 
 /** Events (or rows) per second over the window. Before a full window has passed, per second elapsed. */
@@ -81,8 +68,8 @@ export class RateGaugeChild extends Child {
 
   /** Counts `n` events now (default 1). */
   mark(n = 1): void {
-    if (n >= 0 && n !== Infinity) this.window.mark(n);
-    else this.family.refuseAmount('mark', n);
+    if (typeof n === 'number' && n >= 0 && n !== Infinity) this.window.mark(n);
+    else this.family.refuseRecord('mark', n, 'event counts must be finite numbers >= 0');
   }
 }
 
@@ -120,8 +107,8 @@ export class RatioGaugeChild extends Child {
 
   /** Counts `n` events of this share now; count them in the family's total too (`markTotal`). */
   mark(n = 1): void {
-    if (n >= 0 && n !== Infinity) this.numerator.mark(n);
-    else this.family.refuseAmount('mark', n);
+    if (typeof n === 'number' && n >= 0 && n !== Infinity) this.numerator.mark(n);
+    else this.family.refuseRecord('mark', n, 'event counts must be finite numbers >= 0');
   }
 }
 
@@ -136,8 +123,8 @@ export class RatioGauge extends WindowedGauge<RatioGaugeChild> {
 
   /** Counts `n` events of the total that every child's share is taken of. */
   markTotal(n = 1): void {
-    if (n >= 0 && n !== Infinity) this.#ratio.markTotal(n);
-    else this.refuseAmount('markTotal', n);
+    if (typeof n === 'number' && n >= 0 && n !== Infinity) this.#ratio.markTotal(n);
+    else this.refuseRecord('markTotal', n, 'event counts must be finite numbers >= 0');
   }
 
   /** Events of the total in the window. */
@@ -145,12 +132,27 @@ export class RatioGauge extends WindowedGauge<RatioGaugeChild> {
     return this.#ratio.total();
   }
 
+  /** Numerator windows held: one per live child (plus the no-op child once used). */
+  get numeratorCount(): number {
+    return this.#ratio.numeratorCount;
+  }
+
   protected createChild(): RatioGaugeChild {
     return new RatioGaugeChild(this, this.#ratio.numerator());
   }
 
+  /** Also clears the shared total, which belongs to no child. */
+  override reset(): void {
+    super.reset();
+    this.#ratio.reset();
+  }
+
   protected resetChild(): void {
     this.#ratio.reset();
+  }
+
+  protected override releaseChild(child: RatioGaugeChild): void {
+    this.#ratio.release(child.numerator);
   }
 
   protected read(child: RatioGaugeChild): number {
@@ -168,8 +170,8 @@ export class StatGaugeChild extends Child {
   }
 
   record(value: number): void {
-    if (value - value === 0) this.window.record(value);
-    else this.family.refuseAmount('record', value);
+    if (typeof value === 'number' && value - value === 0) this.window.record(value);
+    else this.family.refuseRecord('record', value, 'values must be finite numbers');
   }
 }
 
@@ -227,8 +229,9 @@ export class UtilizationGaugeChild extends Child {
 
   /** Adds `ms` of busy time now (source `reports` only). */
   reportBusy(ms: number): void {
-    if (ms >= 0 && ms !== Infinity && this.window instanceof UtilizationWindow) this.window.reportBusy(ms);
-    else this.family.refuseAmount('reportBusy', ms);
+    if (!(this.window instanceof UtilizationWindow)) this.family.refuseRecord('reportBusy', ms, 'busy reports need source: "reports"; this gauge measures the event loop');
+    else if (typeof ms === 'number' && ms >= 0 && ms !== Infinity) this.window.reportBusy(ms);
+    else this.family.refuseRecord('reportBusy', ms, 'busy time must be a finite number of ms >= 0');
   }
 }
 

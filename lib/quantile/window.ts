@@ -1,6 +1,7 @@
 // Quantiles over a sliding time window: ageBuckets CKMS summaries, rotated on the injected monotonic clock.
 // insert: O(1), allocation-free; one shared buffer is sorted once per flush and merged into every bucket
-// (~30-45 ns an insert amortised for 5 buckets: ~15-20 sorting, ~10-15 merging, a clock read per 16 inserts).
+// (~30-45 ns an insert amortised for 5 buckets: ~15-20 sorting, ~10-15 merging, plus one clock read: pass a
+// CoarseClock, as the summary metric does, since performance.now() alone costs ~35 ns).
 // Always holds: a value is never counted once it is maxAge old, nor in a bucket created after it was observed.
 import type { Clock } from '../clock.js';
 import { absorbRun } from './absorb.js';
@@ -15,10 +16,6 @@ export const DEFAULT_MAX_AGE_SECONDS = 600;
 /** Default number of rotating summaries the window is split into. */
 export const DEFAULT_AGE_BUCKETS = 5;
 const MAX_AGE_BUCKETS = 1000;
-// Between clock reads, up to READ_STRIDE - 1 inserts go unread; see the class comment for the bound this keeps.
-const READ_STRIDE = 16;
-// A stream is "slow" when READ_STRIDE inserts would take longer than this share of a bucket's span.
-const SLOW_SHARE = 0.01;
 
 export interface WindowedQuantilesOptions {
   /** Quantiles to keep; default DEFAULT_TARGETS. */
@@ -40,20 +37,15 @@ export interface WindowedQuantilesOptions {
  * A clock reading that stands still, steps back or is not finite moves nothing; time resumes when the clock
  * passes its highest reading. An idle gap of any length empties exactly the buckets whose boundaries it crossed.
  *
- * Clock reads: not on every insert (a read costs ~40 ns, as much as the rest of an insert). The clock is read
- * at every query and every READ_STRIDE-th insert, and on every insert once READ_STRIDE inserts are seen to take
- * longer than SLOW_SHARE of a span. Values between two reads are filed as of the earlier read, never later than
- * they happened, so a value never lands in a bucket created after it. The cost: when a boundary falls between
- * two reads, the <= READ_STRIDE - 1 values in between skip the bucket that boundary empties, and may leave the
- * window early by at most the time between the two reads: the time the stream took for READ_STRIDE inserts,
- * and never more than the time since the previous query (a scrape).
+ * The clock is read at every insert, so buffered values are always filed before the next boundary empties a
+ * bucket, and a value observed after an idle gap is never mistaken for one from before it. (Reading it only
+ * every few inserts, as an earlier version did, lost up to that many fresh values after a gap.)
  */
 export class WindowedQuantiles {
   readonly #clock: Clock;
   readonly #band: Band;
   readonly #bucketCount: number;
   readonly #span: number; // ms
-  readonly #slowGap: number; // ms
   readonly #buffer: Float64Array;
   #buffered = 0;
   #tuples: Tuples = allocateTuples(0); // bucket b's tuples start at tuple b * #capacity
@@ -62,8 +54,6 @@ export class WindowedQuantiles {
   #origin: number;
   #epoch = 0; // boundaries passed since origin; bucket epoch % count is the newest, (epoch + 1) % count the oldest
   #lastRead: number;
-  #stride = 1;
-  #untilRead = 1;
 
   constructor(options: WindowedQuantilesOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -84,7 +74,6 @@ export class WindowedQuantiles {
     this.#buffer = new Float64Array(validateBufferSize(options.bufferSize));
     this.#bucketCount = ageBuckets;
     this.#span = (maxAgeSeconds * 1000) / ageBuckets;
-    this.#slowGap = this.#span * SLOW_SHARE;
     this.#meta = new Float64Array(2 * ageBuckets);
     this.#origin = this.#lastRead = this.#firstReading();
   }
@@ -92,7 +81,7 @@ export class WindowedQuantiles {
   /** Adds one value to every bucket. NaN is ignored; ±Infinity is kept. O(1) amortised, allocation-free. */
   insert(value: number): void {
     if (value !== value) return;
-    if (--this.#untilRead === 0) this.#tick();
+    this.#advance(this.#clock.now());
     this.#buffer[this.#buffered++] = value;
     if (this.#buffered === this.#buffer.length) this.#flush();
   }
@@ -103,7 +92,6 @@ export class WindowedQuantiles {
     const now = this.#clock.now();
     this.#flush();
     this.#advance(now);
-    this.#untilRead = this.#stride;
     const head = (this.#epoch + 1) % this.#bucketCount;
     const size = this.#meta[2 * head]!;
     if (size === 0) return NaN;
@@ -116,8 +104,6 @@ export class WindowedQuantiles {
     this.#meta.fill(0);
     this.#epoch = 0;
     this.#origin = this.#lastRead = this.#firstReading(this.#lastRead);
-    this.#stride = 1;
-    this.#untilRead = 1;
   }
 
   #firstReading(fallback?: number): number {
@@ -125,15 +111,6 @@ export class WindowedQuantiles {
     if (Number.isFinite(now)) return now;
     if (fallback !== undefined) return fallback;
     throw new RangeError(`invalid clock reading ${String(now)}: clock.now() must return finite monotonic milliseconds`);
-  }
-
-  // Reads the clock; picks how many inserts may pass before the next read from the rate just seen.
-  #tick(): void {
-    const now = this.#clock.now();
-    const fast = (now - this.#lastRead) * READ_STRIDE <= this.#slowGap * this.#stride;
-    this.#stride = fast ? READ_STRIDE : 1;
-    this.#untilRead = this.#stride;
-    this.#advance(now);
   }
 
   // Moves time forward to `now`; buffered values are filed before any boundary they may precede.

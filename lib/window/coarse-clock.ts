@@ -68,3 +68,14 @@ export class CoarseClock implements Clock {
     if (t > this.#now) this.#now = t;
   }
 }
+
+let processCoarseClock: CoarseClock | undefined;
+
+/**
+ * The clock a hot path that reads the time on every record should use: `clock` itself when it was injected
+ * (tests), and for the real system clock one process-wide CoarseClock, started on first use.
+ */
+export function recordingClock(clock: Clock): Clock {
+  if (clock !== systemClock) return clock;
+  return (processCoarseClock ??= new CoarseClock().start());
+}

@@ -16,7 +16,8 @@ import { SlotWindow } from './slot-window.js';
  * without its total reads above 100, which points at the caller rather than hiding the miscount.
  */
 export class RatioWindow extends SlotWindow {
-  readonly #numerators: SlotRing[] = [];
+  /** Kept only so reset() can clear them; release() drops one, so removed keys do not accumulate. */
+  readonly #numerators = new Map<RatioNumerator, SlotRing>();
 
   constructor(options?: WindowOptions) {
     super(options, [0]);
@@ -31,8 +32,19 @@ export class RatioWindow extends SlotWindow {
   numerator(): RatioNumerator {
     const { slotMs, slots } = this.ring;
     const ring = new SlotRing(slotMs, slots, [0], this.ring.origin);
-    this.#numerators.push(ring);
-    return new RatioNumerator(this.clock, ring, this.ring);
+    const numerator = new RatioNumerator(this.clock, ring, this.ring);
+    this.#numerators.set(numerator, ring);
+    return numerator;
+  }
+
+  /** Numerators currently bound (each holds a slot ring until released). */
+  get numeratorCount(): number {
+    return this.#numerators.size;
+  }
+
+  /** Unbinds a numerator that will no longer be read (its key was removed). O(1). */
+  release(numerator: RatioNumerator): void {
+    this.#numerators.delete(numerator);
   }
 
   /** Denominator events recorded in the window. O(slots). */
@@ -45,7 +57,7 @@ export class RatioWindow extends SlotWindow {
   override reset(): void {
     const now = this.clock.now();
     this.ring.reset(now);
-    for (const ring of this.#numerators) ring.reset(now);
+    for (const ring of this.#numerators.values()) ring.reset(now);
   }
 }
 

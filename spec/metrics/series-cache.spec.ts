@@ -54,6 +54,34 @@ test('a change to one series among many re-renders that series alone, in each fo
   assert.ok(render(counter, PROMETHEUS).endsWith('c_total{id="499"} 1\n'));
 });
 
+/** A gauge that counts how many series it formats, to see what the cache spares. */
+class CountingGauge extends Gauge {
+  rendered = 0;
+  protected override writeChild(...args: Parameters<Gauge['writeChild']>): void {
+    this.rendered++;
+    super.writeChild(...args);
+  }
+}
+
+test('a scrape formats only the series recorded since the last one; an idle family formats none', () => {
+  const gauge = new CountingGauge({ name: 'g', help: '', labelNames: ['id'] });
+  const children = Array.from({ length: 300 }, (_, i) => gauge.labels(String(i)));
+  render(gauge, PROMETHEUS);
+  assert.is(gauge.rendered, 300, 'the first scrape formats everything');
+  render(gauge, PROMETHEUS);
+  assert.is(gauge.rendered, 300, 'nothing changed: nothing formatted');
+  children[7]!.set(1);
+  children[123]!.set(2);
+  gauge.labels('new');
+  render(gauge, PROMETHEUS);
+  assert.is(gauge.rendered, 303, 'two changed series and one new one');
+  render(gauge, OPENMETRICS);
+  assert.is(gauge.rendered, 604, 'each format keeps its own cache');
+  gauge.remove('0');
+  render(gauge, PROMETHEUS);
+  assert.is(gauge.rendered, 904, 'a removal shifts the series: everything is formatted again');
+});
+
 test('a reset unlabelled series is re-rendered with its new _created time', () => {
   const clock = new FakeClock(1_000);
   const histogram = new Histogram({ name: 'h', help: '', buckets: [1], clock });
