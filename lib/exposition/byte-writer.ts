@@ -10,10 +10,12 @@ const copyBytes = Buffer.prototype.copy as (this: Uint8Array, target: Uint8Array
 
 export class ByteWriter {
   #buffer: Buffer;
+  #view: DataView;
   #length = 0;
 
   constructor(initialCapacity = 64 * 1024) {
     this.#buffer = Buffer.allocUnsafe(Math.max(MIN_CAPACITY, initialCapacity));
+    this.#view = viewOf(this.#buffer);
   }
 
   get length(): number {
@@ -31,6 +33,23 @@ export class ByteWriter {
     if (this.#length + size > this.#buffer.length) this.#grow(size);
     // Buffer#copy beats both a JS byte loop and TypedArray#set(subarray) here: no view allocated.
     this.#length += copyBytes.call(source, this.#buffer, this.#length, start, end);
+  }
+
+  /**
+   * Appends `source[start, end)` given with a DataView of the same bytes: for the short pieces a series
+   * line is made of (a label set, ~40 bytes) it moves four bytes at a time, ~25 ns, where a native copy of
+   * a sub-range first allocates a view of it (~70 ns and garbage).
+   */
+  span(source: Uint8Array, sourceView: DataView, start: number, end: number): void {
+    const size = end - start;
+    if (this.#length + size > this.#buffer.length) this.#grow(size);
+    const view = this.#view;
+    let at = this.#length;
+    let from = start;
+    for (; from + 4 <= end; from += 4, at += 4) view.setUint32(at, sourceView.getUint32(from, true), true);
+    const target = this.#buffer;
+    for (; from < end; from++) target[at++] = source[from]!;
+    this.#length = at;
   }
 
   /** Appends one byte (an ASCII character code). */
@@ -130,5 +149,11 @@ export class ByteWriter {
     const next = Buffer.allocUnsafe(capacity);
     this.#buffer.copy(next, 0, 0, this.#length);
     this.#buffer = next;
+    this.#view = viewOf(next);
   }
+}
+
+/** A DataView over exactly the bytes of `bytes`, for span(). */
+export function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -1,6 +1,7 @@
 // Append-only byte storage for a family's pre-rendered label sets (`{a="x",b="y"}`), so a child
 // costs two integers instead of a Buffer object, and a scrape copies from one contiguous block.
 // Removal leaves garbage that compact() reclaims once it outweighs the live bytes.
+import { viewOf } from '../exposition/byte-writer.js';
 
 export interface ArenaSpan {
   at: number;
@@ -9,6 +10,8 @@ export interface ArenaSpan {
 
 export class ByteArena {
   bytes: Buffer = Buffer.allocUnsafe(1024);
+  /** The same bytes as a DataView, which ByteWriter.span() copies from four bytes at a time. */
+  view: DataView = viewOf(this.bytes);
   #length = 0;
   #garbage = 0;
 
@@ -43,6 +46,7 @@ export class ByteArena {
       span.end = length += size;
     }
     this.bytes = next;
+    this.view = viewOf(next);
     this.#length = length;
     this.#garbage = 0;
   }
@@ -51,5 +55,6 @@ export class ByteArena {
     const next = Buffer.allocUnsafe(capacity);
     this.bytes.copy(next, 0, 0, this.#length);
     this.bytes = next;
+    this.view = viewOf(next);
   }
 }

@@ -244,7 +244,7 @@ export abstract class Family<C extends Child> {
   /** `<primary name>{labels} <value><stamp>\n`: two copies of pre-rendered bytes plus the number. */
   protected writePrimary(writer: ByteWriter, child: C, value: number, stamp: Uint8Array): void {
     writer.bytes(this.#primaryName);
-    writer.bytes(this.arena.bytes, child.at, child.end);
+    writer.span(this.arena.bytes, this.arena.view, child.at, child.end);
     writer.byte(SPACE);
     writer.value(value);
     if (stamp.length !== 0) writer.bytes(stamp);
@@ -265,7 +265,7 @@ export abstract class Family<C extends Child> {
     if (labelled || extra !== undefined) {
       writer.byte(OPEN);
       // The child's label set without its braces, so extra labels (`le`, `quantile`) can follow.
-      if (labelled) writer.bytes(this.arena.bytes, child.at + 1, child.end - 1);
+      if (labelled) writer.span(this.arena.bytes, this.arena.view, child.at + 1, child.end - 1);
       if (extra !== undefined) {
         if (labelled) writer.byte(COMMA);
         writer.bytes(extra);

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ByteWriter } from '../../lib/exposition/byte-writer.js';
+import { ByteWriter, viewOf } from '../../lib/exposition/byte-writer.js';
 import { formatValue } from '../../lib/exposition/numbers.js';
 
 const written = (value: number) => {
@@ -53,6 +53,22 @@ test('bytes() copies ranges from any Uint8Array and grows past the initial capac
   assert.is(writer.length, 3002);
   assert.ok(writer.view().toString('latin1').startsWith('234234'));
   assert.ok(writer.view().toString('latin1').endsWith('234AB'));
+});
+
+test('span() copies every range of a source exactly, at any alignment, across growth', () => {
+  const source = Buffer.from(Array.from({ length: 97 }, (_, i) => (i * 37 + 11) % 256));
+  const view = viewOf(source.subarray(3));
+  const inner = source.subarray(3);
+  const writer = new ByteWriter(16);
+  let expected = Buffer.alloc(0);
+  for (let start = 0; start < 40; start += 3) {
+    for (let size = 0; size < 23; size++) {
+      writer.byte(0x7c);
+      writer.span(inner, view, start, start + size);
+      expected = Buffer.concat([expected, Buffer.from([0x7c]), inner.subarray(start, start + size)]);
+    }
+  }
+  assert.ok(writer.view().equals(expected));
 });
 
 test('copy() is independent of later writes; view() is not', () => {
