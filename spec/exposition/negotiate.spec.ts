@@ -1,3 +1,4 @@
+// negotiateFormat: the Accept headers real scrapers send, then the rules one line each.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { negotiateFormat } from '../../lib/exposition/negotiate.js';
@@ -5,7 +6,7 @@ import { negotiateFormat } from '../../lib/exposition/negotiate.js';
 const OM = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
 const PROM = 'text/plain; version=0.0.4; charset=utf-8';
 
-const answers = (accept: string | undefined, expected: string, why: string) =>
+const answers = (accept: string | undefined, expected: string, why: string): void =>
   test(`${why} gets ${expected === OM ? 'OpenMetrics' : 'Prometheus text'}`, () => {
     assert.is(negotiateFormat(accept).contentType, expected);
   });
@@ -36,7 +37,7 @@ answers(
   OM,
   'Prometheus 2.49+',
 );
-// The most specific range sets each type's q, so the broken wildcard does not outrank either.
+// q=2 is no qvalue, so the broken wildcard range is ignored and cannot outrank either type.
 answers('application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3,*/*;q=2', OM, 'Prometheus 2.49.0 with its q=2 wildcard bug');
 answers(
   'application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2',
@@ -51,5 +52,39 @@ answers('text/*;q=0.9, application/openmetrics-text;q=0.8', PROM, 'a client pref
 answers('application/json', PROM, 'a client asking only for something omen does not write');
 answers('APPLICATION/OpenMetrics-Text; Version=1.0.0', OM, 'media types in another case');
 answers('garbage;;;,,/', PROM, 'an unparseable header');
+
+// Several ranges of one type: among equally specific ones the best q counts, not the first listed.
+answers('application/openmetrics-text;version=0.0.1;q=0,application/openmetrics-text;version=1.0.0', OM, 'a refused OpenMetrics 0.0.1 listed before an accepted 1.0.0');
+answers(
+  'application/openmetrics-text;version=0.0.1;q=0.2,application/openmetrics-text;version=1.0.0;q=0.9,text/plain;q=0.5',
+  OM,
+  'OpenMetrics 1.0.0 at q=0.9 after 0.0.1 at q=0.2, against text/plain at q=0.5',
+);
+answers('text/plain;version=0.0.4;q=0.1,text/plain;version=1.0.0;q=0.8,application/openmetrics-text;q=0.5', PROM, 'text/plain 1.0.0 at q=0.8 after 0.0.4 at q=0.1');
+answers('application/openmetrics-text;version=1.0.0;q=0,application/openmetrics-text;q=0.9', PROM, 'a refused OpenMetrics 1.0.0 that a versionless range cannot override');
+answers('application/openmetrics-text;q=0.1,application/openmetrics-text;version=1.0.0;q=0.9,text/plain;q=0.5', OM, 'a versioned range outranking a versionless one listed first');
+answers('application/openmetrics-text;version=2.0.0;q=1,application/openmetrics-text;q=0.2,text/plain;q=0.3', PROM, 'an unsupported version that leaves only the versionless q');
+
+// An invalid q ignores its range: neither q=1 nor a refusal.
+for (const q of ['bogus', '-1', '0.0001', '1.0001', '2', '', '0.5.', '.5', '1.5']) {
+  answers(`application/openmetrics-text;q=${q},text/plain;q=0.5`, PROM, `OpenMetrics with q=${JSON.stringify(q)} against text/plain at q=0.5`);
+  answers(`text/plain;q=${q},application/openmetrics-text;q=0.5`, OM, `text/plain with q=${JSON.stringify(q)} against OpenMetrics at q=0.5`);
+}
+answers('application/openmetrics-text;q=1.000,text/plain;q=0.999', OM, 'the longest valid qvalues, 1.000 against 0.999');
+answers('application/openmetrics-text;q=0.,text/plain;q=0.001', PROM, 'q=0. (a refusal) against q=0.001');
+
+// Quoted parameter values may hold commas and semicolons without splitting the header.
+answers('text/plain;q=0.1;note="a, b; c",application/openmetrics-text;version="1.0.0";q=0.9', OM, 'a quoted value with a comma and a quoted version');
+answers('application/openmetrics-text;note="x,text/plain",*/*;q=0.1', OM, 'a quoted value that looks like another range');
+answers('application/openmetrics-text;note="\\",q=0.1",text/plain;q=0.5', OM, 'an escaped quote that does not end a quoted value (its q=0.1 is text)');
+answers('application/openmetrics-text;note="unterminated, text/plain', PROM, 'an unterminated quoted value, which spoils the rest of the header');
+answers(' application/openmetrics-text ; version = 1.0.0 ; q = 0.9 , text/plain ; q=0.5', OM, 'blanks around every separator');
+
+test('the answer kept for a repeated header never leaks into the next, different one', () => {
+  const om = 'application/openmetrics-text;version=1.0.0';
+  const prom = 'text/plain;version=0.0.4';
+  const answers = [om, om, prom, prom, om, undefined, om].map((accept) => negotiateFormat(accept).contentType);
+  assert.equal(answers, [OM, OM, PROM, PROM, OM, PROM, OM]);
+});
 
 test.run();
