@@ -1,11 +1,24 @@
 // Readers for parsed JSON request bodies: each returns a typed value or throws a 400 ApiError that names the
 // field's path, what it held and what it needs. O(1) per field except describe() (bounded by its cut).
-// Always: a message quotes at most DESCRIBE_CHARS characters of a value the client sent.
+// Always: a message quotes at most DESCRIBE_CHARS characters of a value the client sent; a time is a real
+// calendar instant (no field rolls over into the next) within years 0001-9999 UTC.
 import { ApiError } from './api-error.js';
 
 const DESCRIBE_CHARS = 60;
-// ISO-8601 date-time with a zone, as Spark and Tecton write times; Date.parse alone accepts too much.
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+// ISO-8601 date-time with a zone, as Spark and Tecton write times. Date.parse is not used: it rolls
+// impossible fields over (2024-02-30 becomes March 1, T24:00 the next day) instead of refusing them.
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2}):?(\d{2}))$/;
+const ISO_EXPECTED = 'an ISO-8601 time with a zone, e.g. "2024-05-01T12:00:00.000Z"';
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+// toISOString writes years past 9999 as "+010000-…", a shape this module would then refuse to read back.
+const MIN_TIME_MS = utcMs(1, 1, 1, 0, 0, 0, 0);
+const MAX_TIME_MS = utcMs(9999, 12, 31, 23, 59, 59, 999);
+/**
+ * The largest rate (rows per second) a report may carry: far beyond any stream (a trillion rows a second),
+ * and small enough that a window summing thousands of them stays finite (1e308 twice is +Inf).
+ */
+export const MAX_RATE = 1e12;
+const MAX_RATE_TEXT = '1e12';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -33,7 +46,10 @@ export function parseJsonObject(body: Buffer, maxBytes: number, what: string, ex
   } catch (error: unknown) {
     throw new ApiError(400, `malformed ${what}: the body is not JSON (${(error as Error).message}); send a JSON object like ${example}`);
   }
-  return object(parsed, 'the body', `a JSON object like ${example}`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ApiError(400, `malformed ${what}: the body is ${describe(parsed)}, not an object; send a JSON object like ${example}`);
+  }
+  return parsed as JsonObject;
 }
 
 /**
@@ -82,18 +98,37 @@ export function count(value: unknown, path: string): number {
   return value;
 }
 
-/** A finite number >= 0 (rates), or undefined when absent: Spark leaves rates out when they are NaN. */
+/** A number in [0, MAX_RATE] (rows per second), or undefined when absent: Spark leaves rates out when they are NaN. */
 export function optionalRate(value: unknown, path: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw invalid(path, value, 'a finite number >= 0');
+  if (value > MAX_RATE) throw new ApiError(400, `invalid ${path}: got ${describe(value)}, over the cap of ${MAX_RATE_TEXT} rows per second; send the rate the batch measured`);
   return value;
 }
 
-/** An ISO-8601 date-time with a zone (`2024-05-01T12:00:00.123Z`), as Unix milliseconds. */
+/**
+ * An ISO-8601 date-time with a zone (`2024-05-01T12:00:00.123Z`, offsets `+01:00` or `+0100`), as Unix
+ * milliseconds (digits past the millisecond are cut, as Date.parse does). Each field is range-checked.
+ */
 export function isoTime(value: unknown, path: string): number {
-  const ms = typeof value === 'string' && ISO_TIME.test(value) ? Date.parse(value) : NaN;
-  if (!Number.isFinite(ms)) throw invalid(path, value, 'an ISO-8601 time with a zone, e.g. "2024-05-01T12:00:00.000Z"');
-  return ms;
+  const match = typeof value === 'string' ? ISO_TIME.exec(value) : null;
+  if (match === null) throw invalid(path, value, ISO_EXPECTED);
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(match[i] ?? 0)) as [number, number, number, number, number, number];
+  const ms = Number((match[7] ?? '').padEnd(3, '0').slice(0, 3));
+  const offsetMinutes = match[8] === undefined ? 0 : (match[8] === '-' ? -1 : 1) * (Number(match[9]) * 60 + Number(match[10]));
+  const problem =
+    year < 1 ? `year ${match[1]} is before year 0001`
+    : month < 1 || month > 12 ? `month ${match[2]} is not 01 to 12`
+    : day < 1 || day > daysInMonth(year, month) ? `day ${match[3]} is not in ${match[1]}-${match[2]}, which has ${daysInMonth(year, month)} days`
+    : hour > 23 ? `hour ${match[4]} is past 23 (write 00 of the next day)`
+    : minute > 59 ? `minute ${match[5]} is past 59`
+    : second > 59 ? `second ${match[6]} is past 59 (leap seconds are not taken)`
+    : Number(match[9] ?? 0) > 23 || Number(match[10] ?? 0) > 59 ? `offset ${match[8]}${match[9]}:${match[10]} is not -23:59 to +23:59`
+    : undefined;
+  if (problem !== undefined) throw new ApiError(400, `invalid ${path}: got ${describe(value)}, but ${problem}; send ${ISO_EXPECTED}`);
+  const time = utcMs(year, month, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+  if (time < MIN_TIME_MS || time > MAX_TIME_MS) throw new ApiError(400, `invalid ${path}: got ${describe(value)}, which is outside years 0001 to 9999 in UTC; send ${ISO_EXPECTED}`);
+  return time;
 }
 
 export function optionalIsoTime(value: unknown, path: string): number | undefined {
@@ -102,4 +137,17 @@ export function optionalIsoTime(value: unknown, path: string): number | undefine
 
 export function invalid(path: string, value: unknown, expected: string): ApiError {
   return new ApiError(400, `invalid ${path}: got ${describe(value)}, expected ${expected}`);
+}
+
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
+}
+
+/** Unix ms of a UTC calendar time; unlike Date.UTC, years 0-99 are not taken as 1900-1999. */
+function utcMs(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, ms);
+  return date.getTime();
 }

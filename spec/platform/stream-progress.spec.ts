@@ -63,6 +63,7 @@ test('what Spark leaves out is left out: no NaN rates, no event times in an empt
 // [what, body, message]; each is a 400 with gRPC code 3 and changes no metric.
 const BAD: [string, unknown, RegExp][] = [
   ['not JSON', '{"workspace": ', /malformed stream progress report: the body is not JSON/],
+  ['an array', '[]', /malformed stream progress report: the body is an array of 0, not an object/],
   ['no workspace', { ...VIEW, workspace: undefined, progress: progress() }, /invalid workspace: got nothing, expected a non-empty string/],
   ['an empty feature view name', { ...VIEW, feature_view_name: '', progress: progress() }, /invalid feature_view_name: got ""/],
   ['a feature view id too long for a label', { ...VIEW, feature_view_id: 'x'.repeat(300), progress: progress() }, /invalid feature_view_id: got "x{10,}…, expected a non-empty string of at most 256/],
@@ -70,24 +71,34 @@ const BAD: [string, unknown, RegExp][] = [
   ['negative input rows', { ...VIEW, progress: progress({ numInputRows: -1 }) }, /invalid progress.numInputRows: got -1, expected a whole number >= 0/],
   ['fractional input rows', { ...VIEW, progress: progress({ numInputRows: 1.5 }) }, /progress.numInputRows: got 1.5/],
   ['a rate as text', { ...VIEW, progress: progress({ inputRowsPerSecond: 'fast' }) }, /invalid progress.inputRowsPerSecond: got "fast", expected a finite number >= 0/],
+  ['a finite input rate over the cap', { ...VIEW, progress: progress({ inputRowsPerSecond: 1e308 }) }, /invalid progress.inputRowsPerSecond: got 1e\+308, over the cap of 1e12 rows per second/],
+  ['a processing rate over the cap', { ...VIEW, progress: progress({ processedRowsPerSecond: 2e12 }) }, /invalid progress.processedRowsPerSecond: got 2000000000000, over the cap of 1e12/],
   ['a timestamp that is not ISO-8601', { ...VIEW, progress: progress({ timestamp: 1700000000000 }) }, /invalid progress.timestamp: got 1700000000000, expected an ISO-8601 time with a zone/],
+  ['a day the month does not have', { ...VIEW, progress: progress({ timestamp: '2023-02-29T22:13:20.000Z' }) }, /invalid progress.timestamp: got "2023-02-29T22:13:20.000Z", but day 29 is not in 2023-02, which has 28 days/],
+  ['hour 24', { ...VIEW, progress: progress({ eventTime: { max: '2023-11-14T24:00:00Z' } }) }, /invalid progress.eventTime.max: got "2023-11-14T24:00:00Z", but hour 24 is past 23/],
   ['min after max', { ...VIEW, progress: progress({ eventTime: { min: '2023-11-14T22:13:19Z', max: '2023-11-14T22:13:14Z' } }) }, /progress.eventTime: min .* is after max/],
   ['avg outside min and max', { ...VIEW, progress: progress({ eventTime: { min: '2023-11-14T22:13:14Z', avg: '2023-11-14T22:13:30Z', max: '2023-11-14T22:13:19Z' } }) }, /avg .* is outside \[min, max\]/],
   ['a bad watermark', { ...VIEW, progress: progress({ eventTime: { watermark: 'soon' } }) }, /invalid progress.eventTime.watermark: got "soon"/],
   ['output rows below -1', { ...VIEW, progress: progress({ sink: { numOutputRows: -2 } }) }, /invalid progress.sink.numOutputRows: got -2/],
 ];
 
-test('bad reports get a 400 naming the field, and a rejected report changes no metric', async () => {
-  for (const [what, body, message] of BAD) {
+test('bad reports get a 400 naming the field, and the values of the last good report survive them', async () => {
+  // A good report, then the bad ones (the over-cap rate twice: two 1e308s once summed to +Inf in the window).
+  assert.is((await report({ ...VIEW, progress: progress() })).status, 204);
+  for (const [what, body, message] of [...BAD, BAD.find(([what]) => what === 'a finite input rate over the cap')!]) {
     const answer = await report(body);
     assert.is(answer.status, 400, `${what}: ${answer.text}`);
     assert.match(answer.json.error, message, what);
     assert.is(answer.json.code, 3);
   }
   const families = await rig.scrape();
-  for (const family of ['spark_stream_max_processed_event_age', 'spark_stream_input_rate', 'spark_stream_processing_rate', 'spark_stream_online_store_write_rate']) {
-    assert.is(samples(families, family, LABELS).length, 0, `${family} untouched`);
-  }
+  // The good report's figures, as the first test reads them: no bad report moved any of them.
+  assert.is(valueOf(families, 'spark_stream_input_rate', LABELS), 60);
+  assert.is(valueOf(families, 'spark_stream_processing_rate', LABELS), 240);
+  assert.is(valueOf(families, 'spark_stream_max_processed_event_age', LABELS), 6);
+  assert.is(valueOf(families, 'spark_stream_average_processed_event_age', LABELS), 3);
+  assert.is(valueOf(families, 'spark_stream_online_store_write_rate', LABELS) * 5, 35);
+  assert.is(valueOf(families, 'spark_stream_served_feature_age', LABELS), 1, 'now - the good eventTime.max; hour 24 did not move it');
 });
 
 test('reports need a Tecton key and fit in 256 KiB', async () => {
