@@ -9,7 +9,7 @@ import type { OnlineStore } from './online-store.js';
 import type { JsonObject } from './validate.js';
 import type { FeatureService, FeatureView, ValueType, Workspace } from './workspace.js';
 import { ApiError, sendError, sendJson, toApiError } from './api-error.js';
-import { entityKey } from './online-store.js';
+import { MAX_JOIN_KEY_LENGTH, entityKey } from './online-store.js';
 import { array, describe, field, invalid, object, optionalBoolean, optionalObject, optionalText, parseJsonObject } from './validate.js';
 
 export const GET_FEATURES_PATH = '/api/v1/feature-service/get-features';
@@ -24,7 +24,6 @@ export const UNRESOLVED_SERVICE = Object.freeze({ id: 'unknown', name: 'unknown'
 
 const EXAMPLE = '{"params": {"feature_service_name": "fvfs_1", "join_key_map": {"user_id": "user_1"}}}';
 const BATCH_EXAMPLE = '{"params": {"feature_service_name": "fvfs_1", "request_data": [{"join_key_map": {"user_id": "user_1"}}]}}';
-const MAX_KEY_LENGTH = 256;
 // Tecton's names for value types in metadata.features[].dataType.type.
 const DATA_TYPE: Readonly<Record<ValueType, string>> = { string: 'string', int64: 'int64', float64: 'float64', bool: 'boolean', timestamp: 'timestamp' };
 
@@ -197,8 +196,8 @@ function joinKeyValues(service: FeatureService, container: JsonObject, path: str
     if (value === undefined || value === null) throw new ApiError(400, `missing join key "${key}" in ${path}.join_key_map: feature service ${service.name} needs ${service.joinKeys.join(', ')}`);
     // Tecton encodes int64 keys as decimal strings; a whole JSON number is taken as one.
     if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-    if (typeof value !== 'string' || value === '' || value.length > MAX_KEY_LENGTH) {
-      throw invalid(`${path}.join_key_map.${key}`, value, `a non-empty string of at most ${MAX_KEY_LENGTH} characters`);
+    if (typeof value !== 'string' || value === '' || value.length > MAX_JOIN_KEY_LENGTH) {
+      throw invalid(`${path}.join_key_map.${key}`, value, `a non-empty string of at most ${MAX_JOIN_KEY_LENGTH} characters`);
     }
     return value;
   });

@@ -11,7 +11,7 @@ import type { JsonObject } from './validate.js';
 import type { FeatureView, PushSource, ValueType, Workspace } from './workspace.js';
 import { ApiError, sendError, sendJson, toApiError } from './api-error.js';
 import { OfflineStoreError } from './offline-store.js';
-import { entityKey } from './online-store.js';
+import { MAX_JOIN_KEY_LENGTH, entityKey } from './online-store.js';
 import { array, describe, field, invalid, isoTime, object, optionalBoolean, parseJsonObject, text } from './validate.js';
 
 export const INGEST_PATH = '/ingest';
@@ -20,6 +20,7 @@ export const DEFAULT_MAX_INGEST_RECORDS = 500;
 
 const EXAMPLE = '{"workspace_name": "prod", "dry_run": false, "records": {"transactions": [{"record": {"user_id": "user_1", "merchant": "m_1", "amount": 12.5, "timestamp": "2024-05-01T12:00:00Z"}}]}}';
 const MAX_RECORD_ERRORS = 10;
+/** Longest string value of a column that is no view's join key (join keys: MAX_JOIN_KEY_LENGTH). */
 const MAX_STRING = 1024;
 const INT64 = /^-?\d{1,19}$/;
 const INT64_MIN = -(2n ** 63n);
@@ -154,15 +155,16 @@ function row(source: PushSource, record: JsonObject, path: string): Row {
   for (const column of source.schema) {
     const value = record[column.name];
     if (value === undefined || value === null) throw new ApiError(400, `missing column "${column.name}" (${column.type}) in ${path}`);
-    values[column.name] = convert(column.type, value, `${path}.${column.name}`);
+    const isKey = source.featureViews.some((view) => view.joinKeys.includes(column.name));
+    values[column.name] = convert(column.type, value, `${path}.${column.name}`, isKey ? MAX_JOIN_KEY_LENGTH : MAX_STRING);
   }
   return { source, values, eventTimeMs: Date.parse(values[source.timestampField] as string) };
 }
 
-function convert(type: ValueType, value: unknown, path: string): unknown {
+function convert(type: ValueType, value: unknown, path: string, maxLength: number): unknown {
   switch (type) {
     case 'string':
-      return text(value, path, MAX_STRING);
+      return text(value, path, maxLength);
     case 'int64': {
       if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
       if (typeof value === 'string' && INT64.test(value)) {

@@ -13,6 +13,12 @@ export interface OnlineRow {
   readonly eventTimeMs: number;
 }
 
+/**
+ * Longest join-key value (characters), for ingest and get-features alike, so a row that can be written can
+ * be read back. It also bounds the store's memory: maxRowsPerView keys of at most this length per view.
+ */
+export const MAX_JOIN_KEY_LENGTH = 256;
+
 // Join-key values are joined with a unit separator, which Tecton's string keys do not use in practice.
 const KEY_SEPARATOR = '\u001f';
 

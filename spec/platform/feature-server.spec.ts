@@ -84,7 +84,7 @@ test('get-features-batch answers one vector per row, and counts as that many cal
 const BAD: [string, object | string, number, RegExp, number][] = [
   ['truncated JSON', '{"params": {"feature_service_name": "fvfs_1"', 400, /malformed get-features request: the body is not JSON/, 3],
   ['an empty body', '', 400, /the body is empty/, 3],
-  ['a JSON array', '[1, 2]', 400, /invalid the body: got an array of 2, expected a JSON object/, 3],
+  ['a JSON array', '[1, 2]', 400, /malformed get-features request: the body is an array of 2, not an object; send a JSON object like/, 3],
   ['no params', {}, 400, /invalid params: got nothing, expected an object like/, 3],
   ['a name of the wrong type', { params: { feature_service_name: 42, join_key_map: {} } }, 400, /invalid params.feature_service_name: got 42, expected a non-empty string/, 3],
   ['both a name and an id', { params: { feature_service_name: 'fvfs_1', feature_service_id: 'x', join_key_map: {} } }, 400, /set exactly one of feature_service_name and feature_service_id/, 3],

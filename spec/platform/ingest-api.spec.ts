@@ -5,6 +5,7 @@ import type { Rig } from './harness.js';
 import { FakeClock } from '../../lib/clock.js';
 import { GET_FEATURES_PATH } from '../../lib/platform/feature-server.js';
 import { INGEST_PATH } from '../../lib/platform/ingest-api.js';
+import { MAX_JOIN_KEY_LENGTH } from '../../lib/platform/online-store.js';
 import { readOfflineRows } from '../../lib/platform/offline-store.js';
 import { startPlatformRig, valueOf } from './harness.js';
 
@@ -83,6 +84,9 @@ const BAD: [string, object | string, number, RegExp, number][] = [
   ['a time without a zone', { workspace_name: 'prod', records: { transactions: [tx('x', '2023-11-14 22:13')] } }, 400, /timestamp: got "2023-11-14 22:13", expected an ISO-8601 time with a zone/, 3],
   ['a fractional int64', { workspace_name: 'prod', records: { ad_clicks: [{ record: { ad_id: 'a', user_id: 'u', position: 1.5, timestamp: T1 } }] } }, 400, /position: got 1.5, expected an int64/, 3],
   ['an int64 beyond 2^63', { workspace_name: 'prod', records: { ad_clicks: [{ record: { ad_id: 'a', user_id: 'u', position: '9223372036854775808', timestamp: T1 } }] } }, 400, /expected an int64/, 3],
+  ['a day February does not have', { workspace_name: 'prod', records: { transactions: [tx('x', '2024-02-30T12:00:00Z')] } }, 400, /invalid records.transactions\[0\].record.timestamp: got "2024-02-30T12:00:00Z", but day 30 is not in 2024-02, which has 29 days/, 3],
+  ['hour 24', { workspace_name: 'prod', records: { transactions: [tx('x', '2024-05-01T24:00:00Z')] } }, 400, /record.timestamp: got "2024-05-01T24:00:00Z", but hour 24 is past 23/, 3],
+  ['year 0000', { workspace_name: 'prod', records: { transactions: [tx('x', '0000-01-01T00:00:00Z')] } }, 400, /record.timestamp: got "0000-01-01T00:00:00Z", but year 0000 is before year 0001/, 3],
   ['one bad record among good ones', { workspace_name: 'prod', records: { transactions: [tx('good', T2), tx('bad', 'now')] } }, 400, /records.transactions\[1\].record.timestamp.*; nothing was ingested/, 3],
   ['more than 500 records', { workspace_name: 'prod', records: { transactions: many(300, tx('x', T1).record), ad_clicks: many(201, { ad_id: 'a', user_id: 'u', position: 1, timestamp: T1 }) } }, 400, /more than 500 records in one request; split it/, 3],
   ['a body over 512 KiB', { workspace_name: 'prod', records: { transactions: [tx('x'.repeat(600 * 1024), T1)] } }, 413, /body of \d+ bytes exceeds the 524288-byte limit/, 8],
@@ -110,6 +114,23 @@ test('invalid records are listed in recordErrors, at most ten', async () => {
   assert.match(answer.json.error, /\(and more: see recordErrors\); nothing was ingested$/);
   assert.is(answer.json.recordErrors.length, 10);
   assert.equal(answer.json.recordErrors[3], { push_source: 'transactions', index: 3, error: 'invalid records.transactions[3].record.amount: got "3", expected a finite number (float64)' });
+});
+
+test('a join key get-features would refuse is refused at ingest too; other strings may be longer', async () => {
+  const longest = 'u'.repeat(MAX_JOIN_KEY_LENGTH);
+  assert.is((await ingest({ transactions: [{ record: { user_id: longest, merchant: 'm_long', amount: 1, timestamp: T2 } }] })).status, 200);
+  const read = await rig.post(GET_FEATURES_PATH, { params: { feature_service_name: 'fvfs_1', join_key_map: { user_id: longest } } });
+  assert.is(read.status, 200, read.text);
+  assert.is(read.json.result.features[0], 'm_long', 'the longest key that can be written can be read');
+  const tooLong = `${longest}u`;
+  const refused = await ingest({ transactions: [{ record: { user_id: tooLong, merchant: 'm', amount: 1, timestamp: T2 } }] });
+  assert.is(refused.status, 400);
+  assert.match(refused.json.error, new RegExp(`record.user_id: got "u+…, expected a non-empty string of at most ${MAX_JOIN_KEY_LENGTH} characters`));
+  const served = await rig.post(GET_FEATURES_PATH, { params: { feature_service_name: 'fvfs_1', join_key_map: { user_id: tooLong } } });
+  assert.match(served.json.error, new RegExp(`join_key_map.user_id: got "u+…, expected a non-empty string of at most ${MAX_JOIN_KEY_LENGTH} characters`));
+  // In ad_clicks user_id is a feature, not a join key: the longer limit for values applies.
+  const click = { ad_id: 'ad_long', user_id: 'u'.repeat(1000), position: 1, timestamp: T2 };
+  assert.is((await ingest({ ad_clicks: [{ record: click }] })).status, 200);
 });
 
 test('without a valid Tecton key nothing is read or written', async () => {
