@@ -39,7 +39,7 @@ export interface RegistryOptions {
   clock?: Clock;
   /** Receives refused records and collector failures. Default: one process warning per family and kind. */
   onError?: ErrorSink;
-  /** After this long, a scrape yields to the event loop before its next family (one family is one stretch). Default 10 ms. */
+  /** After this long, a scrape yields to the event loop before its next family (one family is one stretch). Default 5 ms. */
   yieldEveryMs?: number;
   /** A collector that has not answered by then counts as failed for that scrape. Default 5,000 ms. */
   collectorTimeoutMs?: number;
@@ -72,7 +72,7 @@ export class Registry {
   constructor(options: RegistryOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.#onError = options.onError;
-    this.#yieldEveryMs = options.yieldEveryMs ?? 10;
+    this.#yieldEveryMs = options.yieldEveryMs ?? 5;
     this.#collectorTimeoutMs = options.collectorTimeoutMs ?? 5000;
     for (const name of SELF_FAMILIES) {
       this.#takenNames.set(name, name);
