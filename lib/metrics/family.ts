@@ -132,7 +132,11 @@ export abstract class Family<C extends Child> {
   }
 
   /** Forgets the child for these label values; a kept handle keeps working but is no longer scraped. */
-  remove(...values: LabelValue[]): boolean {
+  remove(...values: LabelValue[]): boolean;
+  remove(values: Readonly<Record<string, LabelValue>>): boolean;
+  remove(...args: unknown[]): boolean {
+    const first = args[0];
+    const values = args.length === 1 && typeof first === 'object' && first !== null ? this.labelNames.map((name) => (first as Record<string, unknown>)[name]) : args;
     if (values.length !== this.labelNames.length || values.length === 0) return false;
     const keys: string[] = [];
     for (const value of values) {

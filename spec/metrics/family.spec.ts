@@ -38,6 +38,8 @@ test('remove() forgets one series; a kept handle no longer reaches the output', 
   assert.not.ok(render(gauge).includes('99'));
   assert.is.not(gauge.labels('x', '1'), kept, 'the same values make a fresh series');
   assert.is(gauge.size, 2);
+  assert.ok(gauge.remove({ b: '2', a: 'x' }), 'remove() takes label values by name too');
+  assert.is(gauge.size, 1);
 });
 
 test('removing many series keeps the remaining prefixes intact after compaction', () => {
