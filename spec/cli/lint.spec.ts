@@ -54,6 +54,47 @@ test('without --format a # EOF line selects OpenMetrics, its absence Prometheus 
   assert.equal(await lint(['--format=prometheus', file('tabs.prom', 'a\t1\n')]), { code: 0, out: 'ok: 1 family, 1 sample', err: '' });
 });
 
+test('without --format a truncated OpenMetrics file is told by its marks and reported for its missing # EOF', async () => {
+  const truncated = '# TYPE rpc_seconds histogram\n# UNIT rpc_seconds seconds\nrpc_seconds_bucket{le="+Inf"} 1\nrpc_seconds_count 1\nrpc_seconds_sum 0.5\n';
+  const run = await lint([file('truncated.om', truncated)]);
+  assert.is(run.code, 1);
+  assert.match(run.out, /^truncated\.om:6:1: .*\(missing-eof\)$/);
+  assert.match(run.err, /read as openmetrics because line 2 has # UNIT; --format prometheus reads it the other way/);
+});
+
+const marks: Array<[string, string, string]> = [
+  ['# UNIT', '# TYPE a_seconds gauge\n# UNIT a_seconds seconds\na_seconds 1\n', 'line 2 has # UNIT'],
+  ['an info TYPE', '# TYPE build info\nbuild_info{v="1"} 1\n', 'line 1 declares the OpenMetrics type info'],
+  ['a stateset TYPE', '# TYPE s stateset\ns{s="a"} 1\n', 'line 1 declares the OpenMetrics type stateset'],
+  ['a gaugehistogram TYPE', '# TYPE g gaugehistogram\ng_bucket{le="+Inf"} 1\n', 'line 1 declares the OpenMetrics type gaugehistogram'],
+  ['an unknown TYPE', '# TYPE u unknown\nu 1\n', 'line 1 declares the OpenMetrics type unknown'],
+  ['an exemplar', '# TYPE c counter\nc_total{a="b"} 1 # {trace="x"} 1\n', 'line 2 has an exemplar'],
+  ['_created beside _total', '# TYPE c counter\nc_total 1\nc_created 1700000000\n', 'line 3 has c_created beside c_total'],
+  ['an empty file', '', 'the input is empty'],
+];
+for (const [mark, text, evidence] of marks) {
+  test(`without --format ${mark} means OpenMetrics, so a missing # EOF is reported`, async () => {
+    const run = await lint([file('mark.txt', text)]);
+    assert.is(run.code, 1, run.out);
+    assert.match(run.out, /\(missing-eof\)$/);
+    assert.ok(run.err.includes(`because ${evidence};`), run.err);
+  });
+}
+
+const prometheusOnly: Array<[string, string]> = [
+  ['a Python client 0.0.4 _created gauge family', '# TYPE c_total counter\nc_total 1\n# TYPE c_created gauge\nc_created 1700000000\n'],
+  ['a label value holding " # {"', 'a{x="1 # {y}"} 1\n'],
+  ['an escaped quote before " # {" in a label value', 'a{x="\\" # {"} 1\n'],
+  ['a comment mentioning # UNIT', '# a comment: # UNIT is OpenMetrics\na 1\n'],
+  ['_created without a _total', 'x_created 1\n'],
+];
+for (const [what, text] of prometheusOnly) {
+  test(`without --format ${what} stays Prometheus 0.0.4 and passes`, async () => {
+    const run = await lint([file('plain.txt', text)]);
+    assert.is(run.code, 0, `${run.out} ${run.err}`);
+  });
+}
+
 test('- reads stdin and names it <stdin> in errors', async () => {
   assert.equal(await lint(['-'], 'a 1\n# EOF\n'), { code: 0, out: 'ok: 1 family, 1 sample', err: '' });
   const run = await lint(['-'], 'a 1\nb 1\na 2\n');
@@ -74,17 +115,20 @@ test('usage problems exit 2 with the usage text; an unreadable file exits 1', as
 const cases = existsSync(conformance) ? readdirSync(conformance).filter((name) => existsSync(new URL(`${name}/test.json`, conformance))).sort() : [];
 if (cases.length === 0) console.log(`lint: upstream cases skipped, none at ${conformance.pathname}`);
 
-if (cases.length > 0) test(`omen lint --format openmetrics agrees with shouldParse on all ${cases.length} upstream cases`, async () => {
-  const disagreements: string[] = [];
-  for (const name of cases) {
-    const { shouldParse, file: input = 'metrics' } = JSON.parse(readFileSync(new URL(`${name}/test.json`, conformance), 'utf8')) as { shouldParse: boolean; file?: string };
-    const path = new URL(`${name}/${input}`, conformance).pathname;
-    const run = await lint(['--format', 'openmetrics', path]);
-    if (run.code !== (shouldParse ? 0 : 1)) disagreements.push(`${name}: exit ${run.code} ${run.out} ${run.err}`);
-    if (!shouldParse && !run.out.startsWith(`${path}:`)) disagreements.push(`${name}: no FILE:LINE:COL in ${JSON.stringify(run.out)}`);
-  }
-  assert.equal(disagreements, []);
-});
+for (const args of [['--format', 'openmetrics'], []]) {
+  const how = args.length === 0 ? 'without --format' : args.join(' ');
+  if (cases.length > 0) test(`omen lint ${how} agrees with shouldParse on all ${cases.length} upstream cases`, async () => {
+    const disagreements: string[] = [];
+    for (const name of cases) {
+      const { shouldParse, file: input = 'metrics' } = JSON.parse(readFileSync(new URL(`${name}/test.json`, conformance), 'utf8')) as { shouldParse: boolean; file?: string };
+      const path = new URL(`${name}/${input}`, conformance).pathname;
+      const run = await lint([...args, path]);
+      if (run.code !== (shouldParse ? 0 : 1)) disagreements.push(`${name}: exit ${run.code} ${run.out} ${run.err}`);
+      if (!shouldParse && !run.out.startsWith(`${path}:`)) disagreements.push(`${name}: no FILE:LINE:COL in ${JSON.stringify(run.out)}`);
+    }
+    assert.equal(disagreements, []);
+  });
+}
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
