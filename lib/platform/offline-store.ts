@@ -1,19 +1,26 @@
 // The offline store: rows appended to a JSON-lines file in the data directory with group commit: the rows of
 // all appends that arrive while a flush runs share the next write and fdatasync. append(): one JSON.stringify
 // per row; a flush: one write + one fdatasync for everything queued. Always: append() resolves only once its
-// rows are on disk, and after open() the file ends in a whole line (a crash mid-write is truncated away).
+// rows are on disk, after open() the file ends in a whole line (a crash mid-write is truncated away), and
+// no file holding acknowledged rows is ever replaced or deleted by the store.
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readFile, readdir, rename, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 export const OFFLINE_STORE_FILE = 'offline-store.jsonl';
-/** Rotation size: the store then uses at most about twice this on disk. */
+/**
+ * Rotation size: past it the file is renamed `offline-store.<n>.jsonl` and a new one begun.
+ *
+ * Retention: unbounded. Rotated files are the only copy of acknowledged rows, so the store never deletes or
+ * replaces one; archive or remove them yourself. The demo's default traffic (5 ingest requests/s) writes about
+ * 3.1 KB/s, so a 64 MiB file fills in about 6 hours and the data directory grows by about 260 MiB a day.
+ */
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 const TAIL_CHUNK = 64 * 1024;
 const NEWLINE = 0x0a;
 
 export interface OfflineStoreOptions {
-  /** Past this size the file is renamed to `<name>.1.jsonl` (replacing an older one) and a new one begun. Default 64 MiB. */
+  /** Past this size the file is renamed to the next free `<name>.<n>.jsonl` and a new one begun. Default 64 MiB. */
   maxFileBytes?: number;
 }
 
@@ -41,6 +48,8 @@ export class OfflineStore {
   readonly stats = { rows: 0, flushes: 0, rotations: 0 };
   #handle: FileHandle;
   #size: number;
+  /** The number the next rotated file gets: one past the highest found at open(). */
+  #nextRotation: number;
   #queue: string[] = [];
   #queuedRows = 0;
   #waiters: Waiter[] = [];
@@ -48,12 +57,13 @@ export class OfflineStore {
   #failure: OfflineStoreError | undefined;
   #closing: Promise<void> | undefined;
 
-  private constructor(path: string, handle: FileHandle, recovery: Recovery, maxFileBytes: number) {
+  private constructor(path: string, handle: FileHandle, recovery: Recovery, maxFileBytes: number, nextRotation: number) {
     this.path = path;
     this.#handle = handle;
     this.recovery = recovery;
     this.#size = recovery.bytes;
     this.maxFileBytes = maxFileBytes;
+    this.#nextRotation = nextRotation;
   }
 
   /** Opens (creating it 0600 in a 0700 directory if needed) and recovers the file: a torn last line is cut off. */
@@ -64,9 +74,10 @@ export class OfflineStore {
     }
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     const recovery = await recover(path);
+    const rotated = await rotatedFiles(path);
     const handle = await open(path, 'a', 0o600);
     if (recovery === undefined) await syncDirectory(dirname(path)); // the new file's name must survive a crash too
-    return new OfflineStore(path, handle, recovery ?? { truncatedBytes: 0, bytes: 0 }, maxFileBytes);
+    return new OfflineStore(path, handle, recovery ?? { truncatedBytes: 0, bytes: 0 }, maxFileBytes, (rotated.at(-1)?.number ?? 0) + 1);
   }
 
   /** Rows waiting for the next flush. */
@@ -142,8 +153,13 @@ export class OfflineStore {
   }
 
   async #rotate(): Promise<void> {
+    const target = rotatedPath(this.path, this.#nextRotation);
+    // rename() would silently replace a file someone put there since open(); this store owns its directory,
+    // so that is a surprise worth stopping for, not a name to guess around.
+    if (await exists(target)) throw new Error(`${target} already exists and is not replaced; move it aside`);
     await this.#handle.close();
-    await rename(this.path, rotatedPath(this.path));
+    await rename(this.path, target);
+    this.#nextRotation++;
     this.#handle = await open(this.path, 'a', 0o600);
     await syncDirectory(dirname(this.path)); // makes the rename and the new file durable together
     this.#size = 0;
@@ -158,9 +174,30 @@ export class OfflineStore {
   }
 }
 
-/** Where a rotated file goes: `offline-store.jsonl` -> `offline-store.1.jsonl`. */
-export function rotatedPath(path: string): string {
-  return path.endsWith('.jsonl') ? `${path.slice(0, -'.jsonl'.length)}.1.jsonl` : `${path}.1`;
+/** The name of rotated file `number`: `offline-store.jsonl` -> `offline-store.<number>.jsonl` (higher is newer). */
+export function rotatedPath(path: string, number: number): string {
+  return path.endsWith('.jsonl') ? `${path.slice(0, -'.jsonl'.length)}.${number}.jsonl` : `${path}.${number}`;
+}
+
+/** The rotated files of the store at `path`, oldest (lowest number) first; their rows precede the current file's. */
+export async function rotatedFiles(path: string): Promise<{ number: number; path: string }[]> {
+  const dir = dirname(path);
+  const name = basename(path);
+  const [stem, suffix] = name.endsWith('.jsonl') ? [name.slice(0, -'.jsonl'.length), '.jsonl'] : [name, ''];
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const files: { number: number; path: string }[] = [];
+  for (const candidate of names) {
+    if (!candidate.startsWith(`${stem}.`) || !candidate.endsWith(suffix)) continue;
+    const digits = candidate.slice(stem.length + 1, candidate.length - suffix.length);
+    if (/^[1-9]\d{0,14}$/.test(digits)) files.push({ number: Number(digits), path: join(dir, candidate) });
+  }
+  return files.sort((a, b) => a.number - b.number);
 }
 
 /**
@@ -239,6 +276,16 @@ async function checkLastLine(handle: FileHandle, end: number, path: string): Pro
     throw new OfflineStoreError(
       `offline store ${path} is corrupt: its last line (bytes ${start + previous + 1} to ${end - 1}) is not JSON; move the file aside or remove that line`,
     );
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
   }
 }
 

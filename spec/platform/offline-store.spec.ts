@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OfflineStore, OfflineStoreError, readOfflineRows, rotatedPath } from '../../lib/platform/offline-store.js';
+import { OfflineStore, OfflineStoreError, readOfflineRows, rotatedFiles, rotatedPath } from '../../lib/platform/offline-store.js';
 
 let dir: string;
 let path: string;
@@ -96,18 +96,43 @@ test('a last whole line that is not JSON is damage the store did not cause: open
   assert.match((read as Error).message, /corrupt at line 3/);
 });
 
-test('past maxFileBytes the file rotates to .1.jsonl and nothing acknowledged is lost', async () => {
+/** Every row of the store at `path`: its rotated files oldest first, then the current file. */
+async function allRows(): Promise<{ id: number }[]> {
+  const files = [...(await rotatedFiles(path)).map((file) => file.path), path];
+  const rows: { id: number }[] = [];
+  for (const file of files) rows.push(...((await readOfflineRows(file)).rows as { id: number }[]));
+  return rows;
+}
+
+const ids = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+
+test('past maxFileBytes the file rotates to the next numbered file, and no rotation replaces an earlier one', async () => {
   const store = await OfflineStore.open(path, { maxFileBytes: 200 });
-  for (let i = 0; i < 6; i++) await store.append(rows(i * 2, 2));
+  for (let i = 0; i < 9; i++) await store.append(rows(i * 2, 2));
   await store.close(); // a rotation runs after the append that triggered it resolves; close waits for it
-  assert.is(store.stats.rotations, 2, 'about 90 bytes per append: every third append crosses 200 bytes');
-  assert.ok(existsSync(rotatedPath(path)));
-  const rotated = (await readOfflineRows(rotatedPath(path))).rows as { id: number }[];
-  const current = (await readOfflineRows(path)).rows as { id: number }[];
-  // Only the newest rotated file is kept; what remains is a contiguous run ending in the last row.
-  const ids = [...rotated, ...current].map((row) => row.id);
-  assert.equal(ids, Array.from({ length: ids.length }, (_, i) => 12 - ids.length + i));
-  assert.is(rotatedPath('/x/offline-store.jsonl'), '/x/offline-store.1.jsonl');
+  assert.is(store.stats.rotations, 3, 'about 90 bytes per append: every third append crosses 200 bytes');
+  assert.equal(
+    (await rotatedFiles(path)).map((file) => file.path),
+    [1, 2, 3].map((n) => join(dir, 'data', `offline-store.${n}.jsonl`)),
+  );
+  assert.equal((await allRows()).map((row) => row.id), ids(0, 18), 'every acknowledged row, in order, none lost');
+  assert.is(rotatedPath('/x/offline-store.jsonl', 12), '/x/offline-store.12.jsonl');
+  assert.is(rotatedPath('/x/store', 2), '/x/store.2');
+});
+
+test('a reopened store numbers its rotations after the highest file there, so a restart replaces none', async () => {
+  const first = await OfflineStore.open(path, { maxFileBytes: 200 });
+  for (let i = 0; i < 3; i++) await first.append(rows(i * 2, 2));
+  await first.close();
+  // A gap in the numbers (an operator archived some) and files that only look alike are left alone.
+  renameSync(rotatedPath(path, 1), rotatedPath(path, 7));
+  writeFileSync(join(dir, 'data', 'offline-store.x.jsonl'), 'not ours\n');
+  writeFileSync(join(dir, 'data', 'offline-store.07.jsonl'), 'not ours\n');
+  const second = await OfflineStore.open(path, { maxFileBytes: 200 });
+  for (let i = 3; i < 6; i++) await second.append(rows(i * 2, 2));
+  await second.close();
+  assert.equal((await rotatedFiles(path)).map((file) => file.number), [7, 8]);
+  assert.equal((await allRows()).map((row) => row.id), ids(0, 12));
 });
 
 test('after close, appends reject with a message saying nothing was written', async () => {
@@ -139,15 +164,16 @@ test('a row JSON cannot encode is refused before anything is queued', async () =
 });
 
 test('after a failed write or rotation the store acknowledges nothing more, and says a restart recovers it', async () => {
-  // A non-empty directory where the rotated file must go makes the rename fail after the first flush.
-  mkdirSync(join(rotatedPath(path), 'blocker'), { recursive: true });
   const store = await OfflineStore.open(path, { maxFileBytes: 1 });
+  // A file put where the next rotation goes after open(): the store will not replace it, so the rotation fails.
+  writeFileSync(rotatedPath(path, 1), 'someone else\'s\n');
   await store.append(rows(0, 1)); // durable before the rotation is tried, so acknowledged
   const error = await store.append(rows(1, 1)).catch((caught: unknown) => caught);
   assert.instance(error, OfflineStoreError);
-  assert.match((error as Error).message, /rotate failed \(.+\); no rows are acknowledged until omen serve restarts, which recovers the file/);
+  assert.match((error as Error).message, /rotate failed \(.+offline-store\.1\.jsonl already exists and is not replaced; move it aside\); no rows are acknowledged until omen serve restarts, which recovers the file/);
   await store.close();
   assert.equal((await readOfflineRows(path)).rows, rows(0, 1));
+  assert.is(readFileSync(rotatedPath(path, 1), 'utf8'), 'someone else\'s\n');
 });
 
 test('an invalid rotation size is refused with the rule and the default', async () => {
