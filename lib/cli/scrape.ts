@@ -1,6 +1,9 @@
 // `omen scrape`: fetches a metrics endpoint the way Prometheus does, validates the body with the strict parser
-// chosen by the response Content-Type, and prints one row per family. Cost: one request, one parse.
-// Exit 0 valid, 1 for HTTP errors, network errors, timeouts and invalid bodies, 2 for usage errors.
+// chosen by the response Content-Type, and prints one row per family. Cost: one request, one parse; the body
+// is read chunk by chunk and refused once it passes --max-bytes, so memory stays bounded by that cap.
+// Exit 0 valid, 1 for HTTP errors, network errors, timeouts, oversized and invalid bodies, 2 for usage errors.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { CliIO, Verb } from './verb.js';
 import { UsageError } from './verb.js';
 import type { FamilyModel, LabelPair } from '../exposition/model.js';
@@ -15,13 +18,24 @@ const ACCEPT: Record<ParseFormat, string> = {
 };
 /** Seconds; Prometheus' default scrape_timeout. */
 export const DEFAULT_TIMEOUT_SECONDS = 10;
+/** Bytes of (decoded) body accepted before the scrape fails, like Prometheus' body_size_limit; 64 MiB. */
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+/** The environment variable read for the key when neither --key nor --key-file is given. */
+export const KEY_ENV = 'OMEN_API_KEY';
+const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
 
-const USAGE = `Usage: omen scrape URL [--key KEY] [--format openmetrics|prometheus] [--timeout SECONDS]
+const USAGE = `Usage: omen scrape URL [--key-file FILE | --key KEY] [--format openmetrics|prometheus]
+                   [--timeout SECONDS] [--max-bytes N]
 
 Fetches URL, validates the exposition and prints each family's type, series and samples.
-  --key KEY          send "Authorization: Tecton-key KEY"
+  --key-file FILE    send "Authorization: Tecton-key KEY" with the key read from FILE (surrounding
+                     whitespace dropped); without --key-file or --key, the key comes from $${KEY_ENV}, if set
+  --key KEY          the same with the key on the command line, where other users can see it in ps;
+                     prefer --key-file or $${KEY_ENV}
   --format FORMAT    ask for this format only (default: Accept like Prometheus 2.49+)
   --timeout SECONDS  give up after this long (default ${DEFAULT_TIMEOUT_SECONDS})
+  --max-bytes N      refuse a body longer than N bytes once decompressed; N may end in KiB, MiB or GiB
+                     (default 64MiB; Prometheus' body_size_limit works the same way, unlimited unless set)
 The parser follows the response Content-Type; without a known one it uses --format, else Prometheus 0.0.4.
 "series" counts distinct label sets, so a histogram's buckets, _sum and _count count once.`;
 
@@ -31,14 +45,19 @@ export const verb: Verb = {
   async run(args: string[], io: CliIO): Promise<number> {
     const options = parseArgs(args);
     const headers: Record<string, string> = { accept: options.format === undefined ? DEFAULT_ACCEPT : ACCEPT[options.format] };
-    if (options.key !== undefined) headers.authorization = `Tecton-key ${options.key}`;
+    const key = await resolveKey(options, io);
+    if (key !== undefined) headers.authorization = `Tecton-key ${key}`;
     let response: Response;
-    let body: Buffer;
+    let body: Buffer | undefined;
     try {
       response = await fetch(options.url, { headers, signal: AbortSignal.timeout(options.timeoutMs), redirect: 'follow' });
-      body = Buffer.from(await response.arrayBuffer());
+      body = await readCapped(response, options.maxBytes);
     } catch (error) {
       io.err(`omen scrape: ${options.url}: ${describeFetchError(error, options.timeoutMs)}`);
+      return 1;
+    }
+    if (body === undefined) {
+      io.err(`omen scrape: ${options.url}: the body is longer than --max-bytes ${options.maxBytes} (${describeSize(options.maxBytes)}) once decompressed: raise --max-bytes if the target really exposes that much`);
       return 1;
     }
     if (!response.ok) {
@@ -95,17 +114,62 @@ function sortedWithout(labels: readonly LabelPair[], reserved: string | undefine
   return labels.filter(([name]) => name !== reserved).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
+/**
+ * Reads the body chunk by chunk as fetch decodes it, so a gzip body is capped after decompression too.
+ * Returns undefined, having cancelled the download, as soon as it passes `maxBytes`.
+ */
+export async function readCapped(response: Response, maxBytes: number): Promise<Buffer | undefined> {
+  if (response.body === null) return Buffer.alloc(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** --key, else --key-file, else $OMEN_API_KEY; undefined when none is given. */
+async function resolveKey(options: ScrapeOptions, io: CliIO): Promise<string | undefined> {
+  if (options.key !== undefined) return options.key;
+  if (options.keyFile !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(resolve(io.cwd, options.keyFile), 'utf8');
+    } catch (error) {
+      const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+      throw new Error(`cannot read --key-file ${JSON.stringify(options.keyFile)}: ${reason}`);
+    }
+    const key = text.trim();
+    if (key === '') throw new Error(`--key-file ${JSON.stringify(options.keyFile)} is empty: write the API key into it`);
+    return key;
+  }
+  const fromEnv = io.env[KEY_ENV]?.trim();
+  return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+}
+
 interface ScrapeOptions {
   url: string;
   key: string | undefined;
+  keyFile: string | undefined;
   format: ParseFormat | undefined;
   timeoutMs: number;
+  maxBytes: number;
 }
 
 function parseArgs(args: string[]): ScrapeOptions {
   let key: string | undefined;
+  let keyFile: string | undefined;
   let format: ParseFormat | undefined;
   let timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
+  let maxBytes = DEFAULT_MAX_BYTES;
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -114,6 +178,11 @@ function parseArgs(args: string[]): ScrapeOptions {
     if (flag === '--key') {
       key = value();
       if (key === undefined || key === '') throw new UsageError('--key needs a value');
+    } else if (flag === '--key-file') {
+      keyFile = value();
+      if (keyFile === undefined || keyFile === '') throw new UsageError('--key-file needs a path');
+    } else if (flag === '--max-bytes') {
+      maxBytes = parseSize(value() ?? '');
     } else if (flag === '--format') {
       format = parseFormatOption(value());
     } else if (flag === '--timeout') {
@@ -129,6 +198,7 @@ function parseArgs(args: string[]): ScrapeOptions {
     }
   }
   if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'missing URL' : `one URL expected, got ${positional.length}`);
+  if (key !== undefined && keyFile !== undefined) throw new UsageError('--key and --key-file both given: pass the key one way');
   const url = positional[0] as string;
   let parsed: URL;
   try {
@@ -139,7 +209,24 @@ function parseArgs(args: string[]): ScrapeOptions {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new UsageError(`unsupported URL scheme ${JSON.stringify(parsed.protocol)}: use http:// or https://`);
   }
-  return { url, key, format, timeoutMs: Math.round(timeoutSeconds * 1000) };
+  return { url, key, keyFile, format, timeoutMs: Math.round(timeoutSeconds * 1000), maxBytes };
+}
+
+/** `1048576`, `512KiB`, `64MiB`, `1GiB`: a positive whole number of bytes. */
+function parseSize(text: string): number {
+  const match = /^(\d+)(KiB|MiB|GiB)?$/.exec(text);
+  const bytes = match === null ? NaN : Number(match[1]) * (SIZE_UNITS[match[2] ?? ''] ?? NaN);
+  if (!(Number.isSafeInteger(bytes) && bytes > 0)) {
+    throw new UsageError(`invalid --max-bytes ${JSON.stringify(text)}: give a positive whole number of bytes, optionally ending in KiB, MiB or GiB (e.g. 64MiB)`);
+  }
+  return bytes;
+}
+
+function describeSize(bytes: number): string {
+  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+    if (bytes % size === 0) return `${bytes / size} ${unit}`;
+  }
+  return `${bytes} bytes`;
 }
 
 function describeFetchError(error: unknown, timeoutMs: number): string {

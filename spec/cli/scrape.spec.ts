@@ -1,14 +1,38 @@
-// `omen scrape` against a node:http server on 127.0.0.1, port 0: headers sent, parser choice, the family table,
-// and each way a scrape fails (HTTP status, invalid body, refused connection, timeout).
+// `omen scrape` against a node:http server on 127.0.0.1, port 0: headers sent, where the key comes from,
+// parser choice, the family table, and each way a scrape fails (HTTP status, invalid or oversized body,
+// refused connection, timeout).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { main } from '../../lib/cli.js';
 import type { CliIO } from '../../lib/cli/verb.js';
-import { DEFAULT_ACCEPT } from '../../lib/cli/scrape.js';
+import { DEFAULT_ACCEPT, DEFAULT_MAX_BYTES } from '../../lib/cli/scrape.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'omen-scrape-'));
+/** A valid 0.0.4 body of exactly `bytes` bytes: one gauge whose HELP text pads it out. */
+function sized(bytes: number): string {
+  const head = '# HELP pad ';
+  const tail = '\n# TYPE pad gauge\npad 1\n';
+  return head + 'x'.repeat(bytes - head.length - tail.length) + tail;
+}
+/** Bytes the endless route had written when its client went away. */
+let endlessWritten = 0;
+
+function endless(response: ServerResponse): void {
+  response.writeHead(200, { 'content-type': PROM });
+  const chunk = Buffer.from(`# ${'x'.repeat(16 * 1024 - 3)}\n`);
+  const pump = (): void => {
+    while (!response.destroyed && response.write(chunk)) endlessWritten += chunk.length;
+    if (!response.destroyed) response.once('drain', pump);
+  };
+  pump();
+}
 
 const OM = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
 const PROM = 'text/plain; version=0.0.4; charset=utf-8';
@@ -31,7 +55,8 @@ const seen: IncomingHttpHeaders[] = [];
 let server: Server;
 let base = '';
 
-const routes: Record<string, (send: (status: number, type: string | undefined, body: string | Buffer, extra?: Record<string, string>) => void) => void> = {
+type Send = (status: number, type: string | undefined, body: string | Buffer, extra?: Record<string, string>) => void;
+const routes: Record<string, (send: Send, response: ServerResponse) => void> = {
   '/om': (send) => send(200, OM, OM_BODY),
   '/prom': (send) => send(200, PROM, '# TYPE jobs_total counter\njobs_total{q="a"} 3 1692222226141\njobs_total{q="b"} 4 1692222226141\n'),
   '/gzip': (send) => send(200, OM, gzipSync(OM_BODY), { 'content-encoding': 'gzip' }),
@@ -39,6 +64,9 @@ const routes: Record<string, (send: (status: number, type: string | undefined, b
   '/invalid': (send) => send(200, OM, 'a 1\na 2\n# EOF\n'),
   '/denied': (send) => send(401, 'text/plain', 'missing or invalid Tecton-key\nsecond line\n'),
   '/stall': () => undefined,
+  '/2048': (send) => send(200, PROM, sized(2048)),
+  '/bomb': (send) => send(200, PROM, gzipSync(sized(1024 * 1024)), { 'content-encoding': 'gzip' }),
+  '/endless': (_send, response) => endless(response),
 };
 
 test.before(async () => {
@@ -51,7 +79,7 @@ test.before(async () => {
     }
     route((status, type, body, extra = {}) => {
       response.writeHead(status, { ...(type === undefined ? {} : { 'content-type': type }), ...extra }).end(body);
-    });
+    }, response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -60,12 +88,13 @@ test.before(async () => {
 test.after(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
 });
 
-async function scrape(args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function scrape(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIO = { out: (t) => void out.push(t), err: (t) => void err.push(t), stdin: Readable.from([]), env: {}, cwd: process.cwd() };
+  const io: CliIO = { out: (t) => void out.push(t), err: (t) => void err.push(t), stdin: Readable.from([]), env, cwd: dir };
   const code = await main(['scrape', ...args], io);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -131,9 +160,62 @@ test('a server that never answers is given up on after --timeout and exits 1', a
   assert.match(run.err, /no complete answer within 0\.05 s/);
 });
 
+test('the key can come from --key-file or $OMEN_API_KEY, so it need not show in ps', async () => {
+  writeFileSync(join(dir, 'key'), '  from-file\n');
+  seen.length = 0;
+  assert.is((await scrape([`${base}/om`, '--key-file', 'key'])).code, 0);
+  assert.is((await scrape([`${base}/om`], { OMEN_API_KEY: 'from-env' })).code, 0);
+  assert.is((await scrape([`${base}/om`, '--key=from-argv', '--format=openmetrics'], { OMEN_API_KEY: 'from-env' })).code, 0);
+  assert.is((await scrape([`${base}/om`, `--key-file=${join(dir, 'key')}`], { OMEN_API_KEY: 'from-env' })).code, 0);
+  assert.is((await scrape([`${base}/om`], { OMEN_API_KEY: '' })).code, 0);
+  assert.equal(seen.map((headers) => headers.authorization), ['Tecton-key from-file', 'Tecton-key from-env', 'Tecton-key from-argv', 'Tecton-key from-file', undefined]);
+});
+
+test('an unreadable or empty --key-file fails before any request and exits 1', async () => {
+  writeFileSync(join(dir, 'empty'), '\n');
+  seen.length = 0;
+  const missing = await scrape([`${base}/om`, '--key-file', 'no-such-key']);
+  assert.equal([missing.code, seen.length], [1, 0]);
+  assert.match(missing.err, /cannot read --key-file "no-such-key": ENOENT/);
+  const empty = await scrape([`${base}/om`, '--key-file', 'empty']);
+  assert.equal([empty.code, seen.length], [1, 0]);
+  assert.match(empty.err, /--key-file "empty" is empty/);
+});
+
+test('a body up to --max-bytes is accepted, one byte more is refused and exits 1', async () => {
+  assert.is((await scrape([`${base}/2048`, '--max-bytes', '2048'])).code, 0);
+  assert.is((await scrape([`${base}/2048`, '--max-bytes=2KiB'])).code, 0);
+  const over = await scrape([`${base}/2048`, '--max-bytes', '2047']);
+  assert.is(over.code, 1);
+  assert.match(over.err, /the body is longer than --max-bytes 2047 \(2047 bytes\) once decompressed/);
+  assert.is(over.out, '');
+});
+
+test('the cap counts decompressed bytes, so a small gzip body that inflates past it is refused', async () => {
+  const run = await scrape([`${base}/bomb`, '--max-bytes', '64KiB']);
+  assert.is(run.code, 1);
+  assert.match(run.err, /longer than --max-bytes 65536 \(64 KiB\)/);
+  assert.is((await scrape([`${base}/bomb`, '--max-bytes', '1MiB'])).code, 0);
+});
+
+test('an endless body is read incrementally and abandoned soon after the cap', async () => {
+  endlessWritten = 0;
+  const run = await scrape([`${base}/endless`, '--max-bytes', '1MiB']);
+  assert.is(run.code, 1);
+  assert.match(run.err, /longer than --max-bytes 1048576 \(1 MiB\)/);
+  // Socket buffers hold some bytes beyond the cap; nowhere near the default 64 MiB.
+  assert.ok(endlessWritten < 16 * 1024 * 1024, `server wrote ${endlessWritten} bytes`);
+  assert.is(DEFAULT_MAX_BYTES, 64 * 1024 * 1024);
+});
+
 test('usage problems exit 2', async () => {
-  for (const args of [[], ['ftp://x/metrics'], ['not a url'], [`${base}/om`, '--timeout', '-1'], [`${base}/om`, '--timeout', 'soon'], [`${base}/om`, '--key'], [`${base}/om`, '--format', 'xml']]) {
-    assert.is((await scrape(args)).code, 2, args.join(' '));
+  const url = `${base}/om`;
+  for (const args of [[], ['ftp://x/metrics'], ['not a url'], [url, '--timeout', '-1'], [url, '--timeout', 'soon'], [url, '--key'], [url, '--format', 'xml'],
+    [url, '--key-file'], [url, '--key', 'k', '--key-file', 'f'], [url, '--max-bytes', '0'], [url, '--max-bytes', '-1'], [url, '--max-bytes', '1.5'],
+    [url, '--max-bytes', '10KB'], [url, '--max-bytes'], [url, '--max-bytes', '9007199254740993']]) {
+    const run = await scrape(args);
+    assert.is(run.code, 2, args.join(' '));
+    assert.match(run.err, /--key-file FILE .*\$OMEN_API_KEY/s);
   }
 });
 
