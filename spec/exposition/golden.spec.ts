@@ -1,5 +1,6 @@
-// Golden files: every metric type in both formats, byte for byte. OMEN_UPDATE_GOLDEN=1 rewrites
-// them from the current output, after which the diff must be read line by line before committing.
+// Golden files: every metric type in both formats, byte for byte. OMEN_UPDATE_GOLDEN=1 writes them
+// from the current output, after which the diff must be read line by line before committing; without it
+// a missing file fails the test, since a file written from the output would only compare it with itself.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,8 @@ for (const [name, build] of Object.entries(goldenCases)) {
       const registry = new Registry({ clock: new FakeClock(1692222226141), onError: () => {} });
       build(registry);
       const actual = await registry.scrape(format);
-      if (update || !existsSync(file)) writeFileSync(file, actual);
+      if (update) writeFileSync(file, actual);
+      else if (!existsSync(file)) assert.unreachable(`missing golden file ${file.pathname}: run with OMEN_UPDATE_GOLDEN=1 to write it, then review it`);
       assert.fixture(actual.toString('utf8'), readFileSync(file, 'utf8'));
       assert.ok(parse(actual, { format: format.id }).length > 0, 'the strict parser accepts it');
     });
