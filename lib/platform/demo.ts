@@ -1,6 +1,7 @@
 // `omen serve --demo`: the reference feature platform on the server `omen serve` runs, with its own service
 // account and steady traffic, and a banner saying how to reach it (metrics URL, API key, a curl to paste).
-// Runs once at startup. Always: traffic starts only once the server accepts the demo's key.
+// Runs once at startup. Always: traffic starts once the server accepts the demo's key, or after KEY_READY_MS
+// without it, with a log line saying its requests may be refused (401) until the server loads the key.
 import type { DemoContext, DemoHandle, StartDemo } from '../server/demo.js';
 import type { DemoAccount } from './demo-account.js';
 import type { Platform, PlatformOptions } from './platform.js';
@@ -33,14 +34,14 @@ export function createDemo(options: DemoOptions = {}): (context: DemoContext) =>
       context.log(`omen demo: the server does not accept the demo key yet (after ${KEY_READY_MS / 1000} s); traffic may see 401s until it does`);
     }
     const platform = await startPlatform(context, { ...options, dataDir: context.store.dir, apiKey: account.apiKey });
-    banner(context, account, platform, options);
+    banner(context, account, platform);
     return { platform, account, stop: () => platform.stop() };
   };
 }
 
 export const startDemo: StartDemo = createDemo();
 
-function banner(context: DemoContext, account: DemoAccount, platform: Platform, options: DemoOptions): void {
+function banner(context: DemoContext, account: DemoAccount, platform: Platform): void {
   const log = (line: string) => context.log(`omen demo: ${line}`);
   const { workspace, origin, offline } = platform;
   log(`reference feature platform, workspace "${workspace.name}", feature services ${[...workspace.services.keys()].join(', ')}`);
@@ -57,11 +58,11 @@ function banner(context: DemoContext, account: DemoAccount, platform: Platform, 
   log(`API key: ${account.apiKey}`);
   log(`metrics: ${context.url}`);
   log(`  curl -H "Authorization: ${AUTH_SCHEME} ${account.apiKey}" ${context.url}`);
-  const traffic = options.traffic === false ? undefined : options.traffic;
-  if (options.traffic !== false) {
+  const traffic = platform.traffic?.options;
+  if (traffic !== undefined) {
     log(
-      `traffic: ${traffic?.getFeaturesPerSecond ?? 100} get-features calls/s, ${traffic?.ingestPerSecond ?? 5} ingest requests/s, ` +
-        `${traffic?.streamEventsPerSecond ?? 40} stream events/s in ${platform.processor.triggerMs / 1000} s micro-batches; Ctrl-C stops it`,
+      `traffic: ${traffic.getFeaturesPerSecond} get-features calls/s, ${traffic.ingestPerSecond} ingest requests/s, ` +
+        `${traffic.streamEventsPerSecond} stream events/s in ${platform.processor.triggerMs / 1000} s micro-batches; Ctrl-C stops it`,
     );
   }
 }

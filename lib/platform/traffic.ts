@@ -1,7 +1,8 @@
 // The demo's traffic generator: steady, bounded load over real HTTP through a small keep-alive socket pool,
 // against the feature server (a fixed share of unknown services and malformed bodies) and the Stream Ingest
 // API (a fixed share of invalid records), plus page-view events into the in-process stream. Per tick: the
-// requests now due, never more than maxInFlight at once. Always: counts are what the server answered.
+// requests now due, never more than maxInFlight at once. Always: counts are what the server answered, and
+// every request's feature service or push source is drawn from the seeded PRNG, so errors land on all of them.
 import type { Clock } from '../clock.js';
 import type { EventStream } from './event-stream.js';
 import type { Workspace } from './workspace.js';
@@ -45,6 +46,9 @@ export interface TrafficOptions {
   ads?: number;
 }
 
+/** The options with every default filled in. */
+export type ResolvedTrafficOptions = Readonly<Required<Omit<TrafficOptions, 'stream'>> & Pick<TrafficOptions, 'stream'>>;
+
 export interface EndpointCounts {
   /** HTTP requests answered. */
   requests: number;
@@ -68,7 +72,8 @@ export class TrafficGenerator {
   readonly getFeatures: EndpointCounts = counts();
   readonly ingest: EndpointCounts = counts();
   streamEvents = 0;
-  readonly #options: Required<Omit<TrafficOptions, 'stream'>> & Pick<TrafficOptions, 'stream'>;
+  /** What it runs with, defaults filled in (the demo's banner prints these). */
+  readonly options: ResolvedTrafficOptions;
   readonly #agent: Agent;
   readonly #url: URL;
   readonly #random: () => number;
@@ -83,7 +88,7 @@ export class TrafficGenerator {
   #events = 0;
 
   constructor(options: TrafficOptions) {
-    this.#options = {
+    this.options = {
       clock: systemClock,
       getFeaturesPerSecond: 100,
       batchEvery: 10,
@@ -102,15 +107,15 @@ export class TrafficGenerator {
       ...options,
     };
     this.#url = new URL(options.baseUrl);
-    this.#agent = new Agent({ keepAlive: true, maxSockets: this.#options.sockets, maxFreeSockets: this.#options.sockets });
-    this.#random = mulberry32(this.#options.seed);
+    this.#agent = new Agent({ keepAlive: true, maxSockets: this.options.sockets, maxFreeSockets: this.options.sockets });
+    this.#random = mulberry32(this.options.seed);
     this.#services = [...options.workspace.services.keys()];
   }
 
   start(): this {
     if (this.#timer !== undefined) return this;
-    this.#startedAt = this.#options.clock.now();
-    this.#timer = setInterval(() => this.#tick(), this.#options.tickMs);
+    this.#startedAt = this.options.clock.now();
+    this.#timer = setInterval(() => this.#tick(), this.options.tickMs);
     this.#timer.unref();
     return this;
   }
@@ -140,7 +145,7 @@ export class TrafficGenerator {
   // Each schedule issues what its rate says is due since start, so a late tick catches up instead of drifting;
   // after a long stall (a suspended laptop) at most one second's worth is made up, never a burst of hours.
   #tick(): void {
-    const o = this.#options;
+    const o = this.options;
     const elapsedSeconds = (o.clock.now() - this.#startedAt) / 1000;
     const due = (perSecond: number) => Math.floor(elapsedSeconds * perSecond);
     this.#gfCalls = Math.max(this.#gfCalls, due(o.getFeaturesPerSecond) - o.getFeaturesPerSecond);
@@ -157,9 +162,11 @@ export class TrafficGenerator {
   }
 
   #sendGetFeatures(): void {
-    const o = this.#options;
+    const o = this.options;
     const n = ++this.#gfRequests;
-    const service = this.#services[n % this.#services.length]!;
+    // Drawn, not n % services: with a stride that shares a factor with the service count (75 and 3) every
+    // malformed request would name the same service.
+    const service = this.#services[Math.floor(this.#random() * this.#services.length)]!;
     const kind = n % o.notFoundEvery === 0 ? 'unknown' : n % o.malformedEvery === 0 ? 'malformed' : n % o.batchEvery === 0 ? 'batch' : 'single';
     const rows = kind === 'batch' ? o.batchRows : 1;
     this.#gfCalls += rows;
@@ -185,7 +192,7 @@ export class TrafficGenerator {
   }
 
   #sendIngest(): void {
-    const o = this.#options;
+    const o = this.options;
     const n = ++this.#ingestRequests;
     if (this.#inFlight >= o.maxInFlight) {
       this.ingest.skipped++;
@@ -194,7 +201,7 @@ export class TrafficGenerator {
     const timestamp = new Date(o.clock.wallMs()).toISOString();
     const invalid = n % o.invalidIngestEvery === 0;
     const size = 1 + Math.floor(this.#random() * 4);
-    const clicks = n % 2 === 0;
+    const clicks = this.#random() < 0.5; // drawn, not n % 2: invalidIngestEvery is even by default
     const records = Array.from({ length: size }, (_, i) => {
       const wrong = invalid && i === size - 1;
       return clicks
@@ -228,7 +235,7 @@ export class TrafficGenerator {
         method: 'POST',
         path,
         timeout: REQUEST_TIMEOUT_MS,
-        headers: { Authorization: `Tecton-key ${this.#options.apiKey}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+        headers: { Authorization: `Tecton-key ${this.options.apiKey}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
       },
       (res) => {
         res.on('error', () => settle(undefined));
@@ -242,18 +249,18 @@ export class TrafficGenerator {
   }
 
   #keys(service: string): Record<string, string> {
-    const joinKeys = this.#options.workspace.services.get(service)!.joinKeys;
+    const joinKeys = this.options.workspace.services.get(service)!.joinKeys;
     const keys: Record<string, string> = {};
     for (const key of joinKeys) keys[key] = key === 'ad_id' ? this.#ad() : this.#user();
     return keys;
   }
 
   #user(): string {
-    return `user_${Math.floor(this.#random() * this.#options.users)}`;
+    return `user_${Math.floor(this.#random() * this.options.users)}`;
   }
 
   #ad(): string {
-    return `ad_${Math.floor(this.#random() * this.#options.ads)}`;
+    return `ad_${Math.floor(this.#random() * this.options.ads)}`;
   }
 }
 

@@ -3,7 +3,11 @@ import * as assert from 'uvu/assert';
 import type { Platform } from '../../lib/platform/platform.js';
 import type { TrafficOptions } from '../../lib/platform/traffic.js';
 import type { Rig } from './harness.js';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { FakeClock } from '../../lib/clock.js';
+import { GET_FEATURES_PATH } from '../../lib/platform/feature-server.js';
+import { INGEST_PATH } from '../../lib/platform/ingest-api.js';
 import { TrafficGenerator } from '../../lib/platform/traffic.js';
 import { startPlatformRig, waitFor } from './harness.js';
 
@@ -65,6 +69,64 @@ test('after a long stall at most one second of traffic is made up', async () => 
   assert.ok(traffic.getFeatures.calls < 105, `${traffic.getFeatures.calls} calls, not an hour's 360000`);
   assert.is(traffic.ingest.requests, 5);
   assert.is(traffic.streamEvents, 40);
+});
+
+/** An HTTP server that answers every request 200 `{}` and keeps what was sent: path and body. */
+async function recorder(): Promise<{ url: string; sent: { path: string; body: string }[]; close(): Promise<void> }> {
+  const sent: { path: string; body: string }[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      sent.push({ path: req.url ?? '', body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, sent, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+const parses = (text: string) => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+test('malformed get-features requests and invalid ingest requests are spread over every feature service and push source', async () => {
+  const target = await recorder();
+  // Strides that share a factor with the 3 services and the 2 push sources: picking by request number
+  // would send every malformed request to one service and every invalid record to one source.
+  const traffic = generator({ baseUrl: target.url, maxInFlight: 1000, malformedEvery: 6, notFoundEvery: 1000, batchEvery: 1000, invalidIngestEvery: 4, ingestPerSecond: 40 });
+  try {
+    for (let second = 1; second <= 3; second++) {
+      clock.advance(1000);
+      await waitFor(`second ${second} answered`, () => target.sent.length >= second * 140 && traffic.inFlight === 0);
+    }
+  } finally {
+    await traffic.stop();
+    await target.close();
+  }
+  const features = target.sent.filter((request) => request.path === GET_FEATURES_PATH);
+  const malformed = features.filter((request) => !parses(request.body));
+  assert.is(malformed.length, Math.floor(features.length / 6));
+  const namedIn = (bodies: { body: string }[]) => new Set(bodies.map(({ body }) => /"feature_service_name": ?"(\w+)"/.exec(body)?.[1]));
+  assert.equal([...namedIn(malformed)].sort(), ['fvfs_1', 'fvfs_2', 'fvfs_3'], 'malformed requests name every service');
+  assert.equal([...namedIn(features.filter((request) => parses(request.body)))].sort(), ['fvfs_1', 'fvfs_2', 'fvfs_3']);
+
+  type Ingest = { records: Record<string, { record: Record<string, unknown> }[]> };
+  const ingests = target.sent.filter((request) => request.path === INGEST_PATH).map((request) => JSON.parse(request.body) as Ingest);
+  assert.is(ingests.length, 120);
+  // The generator's wrong types: a position as text (ad_clicks), an amount as text (transactions).
+  const wrong = (record: Record<string, unknown>) => typeof record.position === 'string' || typeof record.amount === 'string';
+  const invalid = ingests.filter((body) => Object.values(body.records).some((records) => records.some(({ record }) => wrong(record))));
+  assert.is(invalid.length, 120 / 4);
+  const sources = (bodies: Ingest[]) => [...new Set(bodies.flatMap((body) => Object.keys(body.records)))].sort();
+  assert.equal(sources(invalid), ['ad_clicks', 'transactions'], 'invalid records go to both push sources');
+  assert.equal(sources(ingests.filter((body) => !invalid.includes(body))), ['ad_clicks', 'transactions']);
 });
 
 test.run();
