@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { Clock } from '../../lib/clock.js';
 import type { SparkProgress } from '../../lib/platform/stream-progress.js';
 import type { FeatureView } from '../../lib/platform/workspace.js';
 import { FakeClock } from '../../lib/clock.js';
@@ -9,7 +10,7 @@ import { parse } from '../../lib/exposition/parser.js';
 import { Registry } from '../../lib/registry.js';
 import { EventStream } from '../../lib/platform/event-stream.js';
 import { OnlineStore } from '../../lib/platform/online-store.js';
-import { StreamProcessor } from '../../lib/platform/stream-processor.js';
+import { RECENT_PROGRESS_UPDATES, StreamProcessor } from '../../lib/platform/stream-processor.js';
 import { recordSparkProgress } from '../../lib/platform/stream-progress.js';
 import { demoWorkspace } from '../../lib/platform/workspace.js';
 import { valueOf } from './harness.js';
@@ -79,6 +80,44 @@ test('counts accumulate across batches and the newest event sets the last value'
   const second = view(USERS)[1]!;
   assert.is(second.batchId, 1);
   assert.is(second.inputRowsPerSecond, 2, 'one row in the 500 ms since the last trigger');
+});
+
+test('the processing rate is Spark’s: input rows over the reported whole-ms trigger duration, at least 1 ms', () => {
+  // A clock that moves 0.7 ms at every reading, so the batch takes a fraction of a millisecond more than whole ones.
+  const fake = new FakeClock();
+  const clock: Clock = {
+    now: () => {
+      fake.advance(0.7);
+      return fake.now();
+    },
+    wallMs: () => fake.wallMs(),
+  };
+  const stream = new EventStream('page_views');
+  const processor = new StreamProcessor({ stream, online: new OnlineStore(), views: workspace.stream.featureViews, clock, report: () => {} });
+  for (const rows of [3, 40, 0, 7]) {
+    for (let i = 0; i < rows; i++) stream.push({ fields: { user_id: `user_${i}`, ad_id: 'ad_1' }, eventTimeMs: fake.wallMs() });
+    processor.runBatch();
+  }
+  for (const view of workspace.stream.featureViews) {
+    const reports = processor.recentProgress(view);
+    assert.equal(reports.map((report) => report.numInputRows), [3, 40, 0, 7]);
+    for (const report of reports) {
+      const { triggerExecution, addBatch } = report.durationMs!;
+      assert.ok(Number.isInteger(triggerExecution) && Number.isInteger(addBatch) && addBatch! <= triggerExecution!, JSON.stringify(report.durationMs));
+      assert.ok(triggerExecution! >= 1, 'time passed during the batch');
+      assert.is(report.processedRowsPerSecond, (report.numInputRows * 1000) / Math.max(1, triggerExecution!));
+      assert.is((report.sources![0] as { processedRowsPerSecond: number }).processedRowsPerSecond, report.processedRowsPerSecond);
+    }
+  }
+});
+
+test('recentProgress keeps each view’s last 100 reports, oldest first', () => {
+  const { processor } = setup();
+  for (let i = 0; i < RECENT_PROGRESS_UPDATES + 5; i++) processor.runBatch();
+  const recent = processor.recentProgress(USERS);
+  assert.is(recent.length, RECENT_PROGRESS_UPDATES);
+  assert.equal(recent.map((report) => report.batchId), Array.from({ length: RECENT_PROGRESS_UPDATES }, (_, i) => i + 5));
+  assert.is(RECENT_PROGRESS_UPDATES, 100);
 });
 
 test('an empty batch still reports, with no event times but the watermark, and writes nothing', () => {
