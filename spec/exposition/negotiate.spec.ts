@@ -74,7 +74,8 @@ answers('application/openmetrics-text;q=1.000,text/plain;q=0.999', OM, 'the long
 answers('application/openmetrics-text;q=0.,text/plain;q=0.001', PROM, 'q=0. (a refusal) against q=0.001');
 
 // Quoted parameter values may hold commas and semicolons without splitting the header.
-answers('text/plain;q=0.1;note="a, b; c",application/openmetrics-text;version="1.0.0";q=0.9', OM, 'a quoted value with a comma and a quoted version');
+answers('application/openmetrics-text;note="a, b; c";q=0.3,text/plain;q=0.5', PROM, 'a quoted value with a comma and a semicolon before the q it precedes');
+answers('text/plain;q=0.1,application/openmetrics-text;version="1.0.0";q=0.9', OM, 'a quoted version');
 answers('application/openmetrics-text;note="x,text/plain",*/*;q=0.1', OM, 'a quoted value that looks like another range');
 answers('application/openmetrics-text;note="\\",q=0.1",text/plain;q=0.5', OM, 'an escaped quote that does not end a quoted value (its q=0.1 is text)');
 answers('application/openmetrics-text;note="unterminated, text/plain', PROM, 'an unterminated quoted value, which spoils the rest of the header');

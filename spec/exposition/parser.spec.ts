@@ -242,6 +242,12 @@ test('an error message quotes the offending text and names the rule', () => {
   assert.match(error.message, /^line 1, column 3: /);
 });
 
+test('an error message spells values as the exposition does: -0, +Inf, NaN', () => {
+  assert.match(rejects(om('# TYPE i info', 'i_info -0'), 'bad-value').detail, 'has value -0:');
+  assert.match(rejects(om('# TYPE i info', 'i_info +Inf'), 'bad-value').detail, 'has value +Inf:');
+  assert.match(rejects(om('# TYPE c counter', 'c_total NaN'), 'bad-value').detail, 'has value NaN:');
+});
+
 test('a huge label set and a very long line end in a result or an error, not a hang', () => {
   const labels = Array.from({ length: 20_000 }, (_, i) => `l${i}="${i}"`).join(',');
   assert.is(parse(om(`a{${labels}} 1`))[0]?.samples[0]?.labels.length, 20_000);
