@@ -4,11 +4,14 @@
 // exposition is an error in its entirety ([S "Data transmission"]).
 //
 // Prometheus 0.0.4 mapping into the model (OpenMetrics semantics):
-// - timestamps are integer milliseconds there and become Unix seconds (ms / 1000);
+// - timestamps are integer milliseconds within int64 there (as Prometheus reads them) and become Unix
+//   seconds (ms / 1000);
 // - `untyped` becomes `unknown`;
 // - a counter's TYPE and HELP lines name its sample (`# TYPE x_total counter` over `x_total 3`): the family
 //   is `x` and its samples keep the name `x_total`. A counter whose name lacks `_total` keeps its name
-//   for both family and samples (valid 0.0.4, though an OpenMetrics writer cannot express it);
+//   for both family and samples (valid 0.0.4; the model writer writes it as unknown in OpenMetrics);
+// - families are told apart by the name on their TYPE line, so a gauge `x` next to a counter `x_total`
+//   (client_golang's go_memstats_alloc_bytes pair) is two families, both named `x` in the model;
 // - blanks and tabs separate tokens, blank lines and `#` comments other than HELP/TYPE are skipped,
 //   a label set may end in a comma, HELP escapes only `\\` and `\n`, and there is no `# EOF`,
 //   `# UNIT`, exemplar or `_created`;
