@@ -1,13 +1,13 @@
 // Service accounts in one JSON file in the data directory (dir 0700, file 0600), replaced atomically
-// under a lock file so concurrent `omen service-account` runs never lose an edit. Only key hashes are
-// stored. Always: a corrupt or unreadable store is an error naming the file, never silently reset.
-import type { FileHandle } from 'node:fs/promises';
+// under a lock file (file-lock.ts) so concurrent `omen service-account` runs never lose an edit. Only key
+// hashes are stored. Always: a corrupt or unreadable store is an error naming the file, never silently reset.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { formatKeyHash, generateApiKey, KEY_HASH } from './api-key.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { prepareDataDir } from './data-dir.js';
+import { acquireLock, LockBusyError } from './file-lock.js';
 
 export const STORE_FILE = 'service-accounts.json';
 const STORE_VERSION = 1;
@@ -15,7 +15,6 @@ const ACCOUNT_ID = /^[0-9a-f]{32}$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const MAX_NAME = 128;
 const MAX_DESCRIPTION = 1024;
-const LOCK_WAIT_MS = 5_000;
 
 /** What `list` shows: never a key or its hash. */
 export interface ServiceAccount {
@@ -86,7 +85,11 @@ export class ServiceAccountStore {
 
   /** Read, change, write back atomically, all under the lock. `change` returns undefined to write nothing. */
   async #edit(change: (accounts: StoredServiceAccount[]) => StoredServiceAccount[] | undefined): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    try {
+      await prepareDataDir(this.dir);
+    } catch (error: unknown) {
+      throw new StoreError((error as Error).message);
+    }
     const release = await this.#lock();
     try {
       const next = change(await this.read());
@@ -96,29 +99,16 @@ export class ServiceAccountStore {
     }
   }
 
-  /** An exclusive lock file holding our pid; a lock whose process is gone is taken over. */
+  /** The store's lock file, taken over when its holder is gone (see file-lock.ts). */
   async #lock(): Promise<() => Promise<void>> {
     const lockPath = `${this.path}.lock`;
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    for (;;) {
-      let handle: FileHandle;
-      try {
-        handle = await open(lockPath, 'wx', 0o600);
-      } catch (error: unknown) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        if (await isStale(lockPath)) {
-          await rm(lockPath, { force: true });
-          continue;
-        }
-        if (Date.now() > deadline) {
-          throw new StoreError(`service-account store ${this.path} is locked by another omen process (${lockPath}); retry, or delete the lock file if no omen command is running`);
-        }
-        await delay(25);
-        continue;
-      }
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => rm(lockPath, { force: true });
+    try {
+      return await acquireLock(lockPath);
+    } catch (error: unknown) {
+      if (!(error instanceof LockBusyError)) throw error;
+      throw new StoreError(
+        `service-account store ${this.path} is locked by another omen process (${error.message}); retry, or delete ${lockPath} if no omen command is running`,
+      );
     }
   }
 }
@@ -166,20 +156,4 @@ function checkText(what: string, value: unknown, min: number, max: number): stri
     );
   }
   return value;
-}
-
-async function isStale(lockPath: string): Promise<boolean> {
-  let pid: number;
-  try {
-    pid = Number(await readFile(lockPath, 'utf8'));
-  } catch {
-    return false; // released meanwhile: the next open() will tell
-  }
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false; // being written right now
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error: unknown) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }

@@ -1,10 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatKeyHash, generateApiKey, findHash, hashApiKey } from '../../lib/server/api-key.js';
 import { writeFileAtomic } from '../../lib/server/atomic-file.js';
 import { parseStore, ServiceAccountStore, STORE_FILE, StoreError } from '../../lib/server/account-store.js';
+import { prepareDataDir } from '../../lib/server/data-dir.js';
 import { LiveKeyIndex } from '../../lib/server/key-index.js';
 import { tempDir, waitFor } from './harness.js';
 
@@ -79,6 +80,49 @@ test('a lock left by a dead process is taken over', async () => {
   await store.create({ name: 'after-crash' });
   assert.is((await store.list()).length, 1);
 });
+
+test('a lock whose holder died before writing its pid is taken over once it is a few seconds old', async () => {
+  mkdirSync(store.dir, { recursive: true });
+  writeFileSync(`${store.path}.lock`, '');
+  const old = (Date.now() - 60_000) / 1000;
+  utimesSync(`${store.path}.lock`, old, old);
+  await store.create({ name: 'after-crash' });
+  assert.is((await store.list()).length, 1);
+});
+
+test('an existing data dir we own with loose permissions is tightened to 0700 on the next edit', async () => {
+  mkdirSync(store.dir, { recursive: true });
+  chmodSync(store.dir, 0o777);
+  await store.create({ name: 'a' });
+  assert.is(statSync(store.dir).mode & 0o777, 0o700);
+});
+
+test('checking a missing data dir without creating it leaves it missing', async () => {
+  await prepareDataDir(store.dir, { create: false });
+  assert.throws(() => statSync(store.dir), /ENOENT/);
+});
+
+// Only root can give a dir to another user; elsewhere this case cannot be set up.
+if (process.getuid?.() === 0) {
+  test("a group- or world-writable data dir that is someone else's is refused, and nothing is written there", async () => {
+    mkdirSync(store.dir, { recursive: true });
+    chmodSync(store.dir, 0o777);
+    chownSync(store.dir, 65534, 65534);
+    await store.create({ name: 'x' }).then(
+      () => assert.unreachable('an account must not be written where others can replace it'),
+      (error: Error) => {
+        assert.instance(error, StoreError);
+        assert.match(error.message, new RegExp(`data dir ${store.dir} is writable by its group or others \\(mode 0777, owner uid 65534\\).*chmod go-w`));
+      },
+    );
+    assert.equal(readdirSync(store.dir), []);
+    assert.is(statSync(store.dir).mode & 0o777, 0o777, 'not ours to change');
+    chmodSync(store.dir, 0o755);
+    await store.create({ name: 'ok' }); // someone else's, but only they can write: fine
+  });
+} else {
+  console.log('account-store: skipped the foreign data dir case: it needs root to chown a dir');
+}
 
 test('a reader never sees a half-written store while it is being replaced', async () => {
   const path = join(dir, 'atomic.json');
