@@ -1,6 +1,7 @@
 // Content negotiation: an Accept header to the format to answer with. Pure, no I/O; runs per request.
 // Cost: one pass over the header, O(length), and no allocation: each range is matched in place against
 // the two formats, its parameters compared without slicing; a header equal to the last one costs a compare.
+//
 // Rules (RFC 9110 §12.5.1): a format takes its q from the most specific range that matches it (a version
 // parameter is more specific than none), the highest q among equally specific ones; q=0 refuses it; the
 // highest q wins, ties going to the format named explicitly, then to the one listed first. With no header,
