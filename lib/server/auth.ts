@@ -1,7 +1,8 @@
 // `Authorization: Tecton-key <API key>` on every Metrics API route, reusable by routes the platform
-// mounts. authenticate(): a header parse, one SHA-256 and a constant-time compare per account.
+// mounts; the router answers a failure (with `WWW-Authenticate` on 401). authenticate(): a header
+// parse, one SHA-256 and a constant-time compare per account.
 // Always: unknown and revoked keys get the same answer, so a reply never says whether a key existed.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { ServiceAccount } from './account-store.js';
 import type { KeyVerifier } from './key-index.js';
 
@@ -32,16 +33,4 @@ export function authenticate(req: IncomingMessage, keys: KeyVerifier): AuthResul
   const check = keys.verify(key);
   if (check.ok) return { ok: true, account: check.account };
   return check.reason === 'unavailable' ? { ok: false, status: 503, reason: UNAVAILABLE } : { ok: false, status: 401, reason: REFUSED };
-}
-
-/** Answers a failed authentication: the status, a one-line reason and, for 401, the challenge. */
-export function refuse(res: ServerResponse, result: Extract<AuthResult, { ok: false }>): void {
-  const body = `${result.reason}\n`;
-  const headers: Record<string, string | number> = {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    'Cache-Control': 'no-store',
-  };
-  if (result.status === 401) headers['WWW-Authenticate'] = AUTH_SCHEME;
-  res.writeHead(result.status, headers).end(body);
 }

@@ -1,7 +1,8 @@
 // GET/HEAD /api/v1/observability/metrics: negotiates the format from Accept, scrapes, gzips when
 // Accept-Encoding allows it. Concurrent requests for one format share one scrape and one gzip, so a
 // burst of scrapers costs one exposition; the bytes are the registry's, lent until the last answer is
-// sent. Always: exactly one Content-Type, and `Vary` names both headers.
+// sent or the client is gone. Always: exactly one Content-Type, `Vary` names both headers, and every
+// lease is released exactly once, even when the client hangs up mid-scrape.
 import type { ServerResponse } from 'node:http';
 import type { ExpositionFormat, FormatId } from '../exposition/formats.js';
 import type { ScrapeLease } from '../registry.js';
@@ -68,7 +69,10 @@ export function metricsRoute(source: ScrapeSource): RouteHandler {
     } catch (error: unknown) {
       throw new HttpError(500, `scrape failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+    // A client that left while the scrape ran has closed its answer already: no 'close' is coming.
+    if (res.destroyed) return done(shared);
     if (!acceptsGzip(req.headers['accept-encoding'])) {
+      // 'close' comes once the bytes are sent or the connection is gone (MetricsServer closes queued answers too).
       res.once('close', () => done(shared));
       send(res, format, shared.bytes, false);
       return;

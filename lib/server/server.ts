@@ -1,8 +1,10 @@
 // The Metrics API HTTP server (node:http): the metrics route, /healthz, and any route the platform
 // mounts, behind timeouts and size limits that slow or oversized clients cannot get around.
-// Per request: one router lookup plus the handler. Always: close() lets in-flight requests finish,
-// then cuts whatever is left at its deadline, so shutdown is bounded.
+// Per request: one router lookup plus the handler. Always: an answer counts as in flight until it is sent
+// or its connection is gone; close() lets in-flight requests finish, then cuts whatever is left at its
+// deadline, so shutdown is bounded.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { KeyVerifier } from './key-index.js';
 import type { ScrapeSource } from './metrics-route.js';
 import type { RouteHandler, RouteOptions } from './router.js';
@@ -23,8 +25,15 @@ export interface ServerLimits {
   connectionsCheckingIntervalMs: number;
   /** Largest header block; larger ones get 431. */
   maxHeaderBytes: number;
-  /** Largest request body; larger ones get 413. */
+  /**
+   * Most request headers accepted; more get 431. Node's own cap, which drops the headers past it without
+   * a word (a late Authorization then reads as missing), is turned off: maxHeaderBytes bounds the block.
+   */
+  maxHeaderCount: number;
+  /** Largest request body on routes that take one (GET and HEAD take none); larger ones get 413. */
   maxBodyBytes: number;
+  /** Most connections open at once; Node closes further ones on arrival, so idle or slow clients cannot pile up. */
+  maxConnections: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
@@ -33,7 +42,9 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   keepAliveTimeoutMs: 5_000,
   connectionsCheckingIntervalMs: 1_000,
   maxHeaderBytes: 16 * 1024,
+  maxHeaderCount: 1000,
   maxBodyBytes: 1024 * 1024,
+  maxConnections: 1024,
 });
 
 /** Default time close() gives in-flight requests before it cuts their connections. */
@@ -67,6 +78,8 @@ export class MetricsServer {
   readonly #host: string;
   readonly #port: number;
   readonly #inFlight = new Set<ServerResponse>();
+  /** Each connection's unfinished answers, for the ones Node never closes (see #onConnectionClose). */
+  readonly #answers = new WeakMap<Socket, Set<ServerResponse>>();
   #closing: Promise<{ graceful: boolean }> | undefined;
   #cut = false;
   #address: ServerAddress | undefined;
@@ -79,6 +92,7 @@ export class MetricsServer {
     this.router = new Router({
       keys: options.keys,
       maxBodyBytes: this.limits.maxBodyBytes,
+      maxHeaderCount: this.limits.maxHeaderCount,
       onError: (error, req) => log(`omen serve: ${req.method} ${req.url}: ${error instanceof Error ? error.message : String(error)}`),
     });
     this.router.route('GET', METRICS_PATH, metricsRoute(options.source));
@@ -93,6 +107,9 @@ export class MetricsServer {
       (req, res) => this.#onRequest(req, res),
     );
     this.#server.keepAliveTimeout = this.limits.keepAliveTimeoutMs;
+    this.#server.maxHeadersCount = 0; // no silent truncation; the router counts them (maxHeaderCount)
+    this.#server.maxConnections = this.limits.maxConnections;
+    this.#server.on('connection', (socket: Socket) => socket.once('close', () => this.#onConnectionClose(socket)));
   }
 
   /** Mounts another route (the platform's POST routes); authenticated unless `{ auth: false }`. */
@@ -156,13 +173,33 @@ export class MetricsServer {
 
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
     this.#inFlight.add(res);
+    let answers = this.#answers.get(req.socket);
+    if (answers === undefined) this.#answers.set(req.socket, (answers = new Set()));
+    answers.add(res);
     if (this.closing) res.setHeader('Connection', 'close');
     res.once('close', () => {
       this.#inFlight.delete(res);
+      answers.delete(res);
       // The connection this answer used may now be idle; while closing, idle ones must go.
       if (this.closing) setImmediate(() => this.#server.closeIdleConnections());
     });
     void this.router.handle(req, res);
+  }
+
+  /**
+   * Node closes the answer a connection is writing when the connection closes, but not the answers queued
+   * behind it (pipelined requests): those never get a socket, so they would stay in flight, and whatever
+   * their handlers hold (a scrape lease) would never be released. They are destroyed and closed here.
+   */
+  #onConnectionClose(socket: Socket): void {
+    const answers = this.#answers.get(socket);
+    if (answers === undefined) return;
+    this.#answers.delete(socket);
+    for (const res of answers) {
+      if (res.socket !== null || res.destroyed) continue; // Node closes this one itself
+      res.destroy();
+      res.emit('close');
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { connect } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { FakeClock } from '../../lib/clock.js';
 import { OPENMETRICS, PROMETHEUS } from '../../lib/exposition/formats.js';
@@ -112,23 +113,134 @@ test('the query string does not change the route', async () => {
   assert.is((await h.get(`${METRICS_PATH}?format=x`, auth)).status, 200);
 });
 
-test('a declared body over the limit gets 413 before it is read', async () => {
-  await h.stop();
-  h = await startServer({ source: new Registry({ clock: new FakeClock() }), limits: { maxBodyBytes: 1024 } });
-  auth = { Authorization: `Tecton-key ${h.apiKey}` };
-  const res = await send(h.port, 'GET', METRICS_PATH, { ...auth, 'Content-Length': String(10 * 1024 * 1024) });
-  assert.is(res.status, 413);
-  assert.ok(res.body.toString().includes('1024-byte limit'));
+/** Writes `text` on a raw socket and resolves with everything received once the server closes it or answers. */
+function raw(port: number, text: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      const head = received.indexOf('\r\n\r\n');
+      const length = /\r\ncontent-length: (\d+)/i.exec(received)?.[1];
+      if (head >= 0 && length !== undefined && received.length >= head + 4 + Number(length)) socket.destroy();
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(received));
+    socket.write(text);
+  });
+}
+
+const status = (response: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1]);
+
+test('request targets: paths as sent, absolute URLs by their path, anything else 400', async () => {
+  const cases: [string, number][] = [
+    ['/healthz', 200],
+    ['/healthz?probe=1', 200],
+    ['http://example.com/healthz', 200],
+    ['HTTP://EXAMPLE.COM:80/healthz?x=1', 200],
+    ['http://example.com', 404], // the path is "/"
+    ['http://example.com?/healthz', 404], // the query is not the path
+    ['//evil/healthz', 404], // a path, never a host
+    ['//healthz', 404],
+    ['http://[::1', 400],
+    ['*', 400],
+    ['healthz', 400],
+    ['ftp://example.com/healthz', 400],
+  ];
+  for (const [target, expected] of cases) {
+    const response = await raw(h.port, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    assert.is(status(response), expected, `${target}: ${response.split('\r\n')[0]}`);
+  }
+  const bad = await raw(h.port, 'GET http://[::1 HTTP/1.1\r\nHost: x\r\n\r\n');
+  assert.match(bad, /invalid request target "http:\/\/\[::1": an absolute URL that does not parse; send a path starting with "\/"/);
+  assert.match(bad, /\r\nConnection: close\r\n/i);
 });
 
-test('a streamed (chunked) body over the limit gets 413', async () => {
+test('a 404 quotes at most 200 characters of the path', async () => {
+  const path = `/${'a'.repeat(10_000)}`;
+  const res = await h.get(path);
+  assert.is(res.status, 404);
+  assert.is(res.body.toString(), `no route for "${path.slice(0, 200)}…"\n`);
+});
+
+test('a GET with a declared body gets 413 and a closed connection at once, its body never read', async () => {
+  // The body is never sent: the answer must not wait for it (150 such requests used to hold 1 MiB each).
+  const response = await raw(h.port, 'GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n');
+  assert.is(status(response), 413, response);
+  assert.match(response, /\r\nConnection: close\r\n/i);
+  assert.match(response, /request body of 1048576 bytes refused: GET takes no body; send none/);
+  const metrics = await send(h.port, 'GET', METRICS_PATH, { ...auth, 'Content-Length': '1' }, Buffer.from('x'));
+  assert.is(metrics.status, 413, 'the metrics route takes no body either');
+});
+
+test('a GET with a chunked body gets 413 at its first byte; an empty chunked body is no body', async () => {
+  const full = await send(h.port, 'GET', METRICS_PATH, { ...auth, 'Transfer-Encoding': 'chunked' }, Buffer.alloc(64 * 1024, 'x'));
+  assert.is(full.status, 413);
+  const empty = await send(h.port, 'GET', METRICS_PATH, { ...auth, 'Transfer-Encoding': 'chunked' }, Buffer.alloc(0));
+  assert.is(empty.status, 200);
+});
+
+test('a route that takes a body reads it up to its limit: the server default, or its own', async () => {
   await h.stop();
   h = await startServer({ source: new Registry({ clock: new FakeClock() }), limits: { maxBodyBytes: 1024 } });
   auth = { Authorization: `Tecton-key ${h.apiKey}` };
-  const res = await send(h.port, 'GET', METRICS_PATH, { ...auth, 'Transfer-Encoding': 'chunked' }, Buffer.alloc(64 * 1024, 'x'));
-  assert.is(res.status, 413);
-  const small = await send(h.port, 'GET', METRICS_PATH, { ...auth, 'Transfer-Encoding': 'chunked' }, Buffer.alloc(100, 'x'));
-  assert.is(small.status, 200, 'a body under the limit is read and ignored');
+  const sizes: number[] = [];
+  const echo = ({ body, res }: { body: Buffer; res: import('node:http').ServerResponse }) => {
+    sizes.push(body.length);
+    res.writeHead(204).end();
+  };
+  h.server.route('POST', '/default', echo);
+  h.server.route('POST', '/small', echo, { maxBodyBytes: 10 });
+  const declared = await send(h.port, 'POST', '/default', { ...auth, 'Content-Length': String(10 * 1024 * 1024) });
+  assert.is(declared.status, 413, 'refused before it is read');
+  assert.match(declared.body.toString(), /request body of 10485760 bytes exceeds the 1024-byte limit/);
+  assert.is((await send(h.port, 'POST', '/default', { ...auth, 'Transfer-Encoding': 'chunked' }, Buffer.alloc(64 * 1024, 'x'))).status, 413);
+  assert.is((await send(h.port, 'POST', '/default', { ...auth, 'Transfer-Encoding': 'chunked' }, Buffer.alloc(1000, 'x'))).status, 204);
+  assert.is((await send(h.port, 'POST', '/small', auth, Buffer.alloc(11, 'x'))).status, 413);
+  assert.is((await send(h.port, 'POST', '/small', auth, Buffer.alloc(10, 'x'))).status, 204);
+  assert.equal(sizes, [1000, 10]);
+});
+
+test('a route mounted with a bad body limit is refused, naming the route', () => {
+  for (const maxBodyBytes of [-1, 1.5, Number.NaN]) {
+    assert.throws(() => h.server.route('POST', '/x', () => {}, { maxBodyBytes }), /invalid maxBodyBytes .* for POST \/x: must be a whole number of bytes >= 0/);
+  }
+});
+
+test("a route's error renderer answers the router's refusals and its handler's errors, and onRefused still counts them", async () => {
+  const refused: number[] = [];
+  const json = (status: number, reason: string, res: import('node:http').ServerResponse) => {
+    const body = JSON.stringify({ error: reason, code: status });
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
+  };
+  h.server.route(
+    'POST',
+    '/api/json',
+    ({ body }) => {
+      throw new HttpError(422, `cannot use ${body.toString()}`);
+    },
+    { maxBodyBytes: 8, renderError: json, onRefused: (code) => refused.push(code) },
+  );
+  const unauthenticated = await send(h.port, 'POST', '/api/json', {}, Buffer.from('{}'));
+  assert.is(unauthenticated.status, 401);
+  assert.is(unauthenticated.headers['content-type'], 'application/json');
+  assert.is(unauthenticated.headers['www-authenticate'], 'Tecton-key', 'the challenge is kept');
+  assert.match(JSON.parse(unauthenticated.body.toString()).error, /^missing Authorization header/);
+  const large = await send(h.port, 'POST', '/api/json', auth, Buffer.alloc(9, 'x'));
+  assert.equal([large.status, large.headers.connection, JSON.parse(large.body.toString()).code], [413, 'close', 413]);
+  const handled = await send(h.port, 'POST', '/api/json', auth, Buffer.from('[1]'));
+  assert.equal([handled.status, JSON.parse(handled.body.toString())], [422, { error: 'cannot use [1]', code: 422 }]);
+  assert.equal(refused, [401, 413], "the handler's own error is not a refusal");
+});
+
+test('a renderer that throws or answers nothing falls back to the text answer', async () => {
+  h.server.route('GET', '/throws', () => {}, { renderError: () => { throw new Error('renderer bug'); } });
+  h.server.route('GET', '/silent', () => {}, { renderError: () => {} });
+  for (const path of ['/throws', '/silent']) {
+    const res = await h.get(path);
+    assert.is(res.status, 401, path);
+    assert.match(res.body.toString(), /^missing Authorization header/);
+  }
 });
 
 test('a scrape failure is a 500 with a short reason, and the server keeps serving', async () => {

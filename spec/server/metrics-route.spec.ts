@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { Socket } from 'node:net';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import type { ExpositionFormat } from '../../lib/exposition/formats.js';
 import type { ScrapeLease } from '../../lib/registry.js';
@@ -65,7 +67,50 @@ test('concurrent scrapes share one lease, released once after the last answer, w
   }
 });
 
-test('a client that hangs up before the body is sent still gives its lease back', async () => {
+/** Raw requests on one connection (pipelined when more than one), for hanging up at a chosen moment. */
+function rawRequests(port: number, apiKey: string, count: number): Socket {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  socket.write(`GET ${METRICS_PATH} HTTP/1.1\r\nHost: x\r\nAuthorization: Tecton-key ${apiKey}\r\n\r\n`.repeat(count));
+  return socket;
+}
+
+test('a client that hangs up while its scrape is pending still gives the lease back once the scrape ends', async () => {
+  let open = () => {};
+  const { source, counts } = countingSource(new Promise<void>((resolve) => (open = resolve)));
+  const h = await startServer({ source });
+  try {
+    const socket = rawRequests(h.port, h.apiKey, 1);
+    await waitFor('the request waiting on the scrape', () => h.server.inFlight === 1);
+    socket.destroy();
+    await waitFor('the server to see the hang-up', () => h.server.inFlight === 0);
+    assert.is(counts.leased, 0, 'the scrape is still pending');
+    open();
+    await waitFor('the lease taken and released', () => counts.leased === 1 && counts.released === 1);
+    assert.is(counts.doubleReleases, 0);
+  } finally {
+    await h.stop();
+  }
+});
+
+test('pipelined scrapes cut off by a hang-up give their shared lease back exactly once', async () => {
+  let open = () => {};
+  const { source, counts } = countingSource(new Promise<void>((resolve) => (open = resolve)));
+  const h = await startServer({ source });
+  try {
+    const socket = rawRequests(h.port, h.apiKey, 4);
+    await waitFor('all four pipelined requests waiting on the scrape', () => h.server.inFlight === 4);
+    socket.destroy();
+    open();
+    await waitFor('the lease taken and released', () => counts.leased === 1 && counts.released === 1);
+    await waitFor('no request left in flight', () => h.server.inFlight === 0);
+    assert.is(counts.doubleReleases, 0);
+  } finally {
+    await h.stop();
+  }
+});
+
+test('a client that drops the answer after its headers still gives its lease back', async () => {
   const { source, counts } = countingSource();
   const h = await startServer({ source });
   try {

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { Socket } from 'node:net';
 import { connect } from 'node:net';
 import { FakeClock } from '../../lib/clock.js';
 import { OPENMETRICS } from '../../lib/exposition/formats.js';
@@ -12,7 +13,7 @@ import { deferred, send, startServer, waitFor } from './harness.js';
 const fast = { headersTimeoutMs: 150, requestTimeoutMs: 300, connectionsCheckingIntervalMs: 25, keepAliveTimeoutMs: 200 };
 
 /** Opens a raw socket, writes `text`, and collects what comes back until the server closes it. */
-function rawExchange(port: number, text: string): { closed: Promise<string>; received: () => string } {
+function rawExchange(port: number, text: string): { socket: Socket; closed: Promise<string>; received: () => string } {
   const socket = connect(port, '127.0.0.1');
   let received = '';
   socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
@@ -21,7 +22,7 @@ function rawExchange(port: number, text: string): { closed: Promise<string>; rec
     socket.on('close', () => resolve(received));
     socket.on('error', () => {});
   });
-  return { closed, received: () => received };
+  return { socket, closed, received: () => received };
 }
 
 test('a client that sends half its headers and stalls is dropped by the headers timeout', async () => {
@@ -153,10 +154,110 @@ test('idle keep-alive connections do not hold up close()', async () => {
   await h.stop();
 });
 
+test('a client that sends its headers but stalls in the body gets 408 from the request timeout', async () => {
+  const h = await startServer({ source: new Registry({ clock: new FakeClock() }), limits: fast });
+  const bodies: number[] = [];
+  h.server.route('POST', '/upload', ({ res, body }) => {
+    bodies.push(body.length);
+    res.writeHead(204).end();
+  });
+  try {
+    const { closed } = rawExchange(h.port, `POST /upload HTTP/1.1\r\nHost: x\r\nAuthorization: Tecton-key ${h.apiKey}\r\nContent-Length: 100\r\n\r\n0123456789`);
+    const received = await Promise.race([closed, new Promise<string>((_, reject) => setTimeout(() => reject(new Error('the stalled upload was never cut')), 5000))]);
+    assert.ok(received.startsWith('HTTP/1.1 408'), received);
+    assert.equal(bodies, [], 'the handler never ran on a partial body');
+    assert.is(h.server.inFlight, 0);
+  } finally {
+    await h.stop();
+  }
+});
+
+test('an idle keep-alive connection is closed after keepAliveTimeoutMs', async () => {
+  // The default keeps idle connections 5 s; with 200 ms configured, the server must close well before.
+  const h = await startServer({ source: new Registry({ clock: new FakeClock() }), limits: fast });
+  try {
+    const { closed, received } = rawExchange(h.port, `GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n`);
+    await waitFor('the answer on the kept-alive connection', () => received().endsWith('ok\n'));
+    assert.match(received(), /\r\nConnection: keep-alive\r\n/i);
+    const text = await Promise.race([closed, new Promise<string>((_, reject) => setTimeout(() => reject(new Error('the idle connection was kept')), 3000))]);
+    assert.ok(text.startsWith('HTTP/1.1 200'));
+  } finally {
+    await h.stop();
+  }
+});
+
+test('pipelined requests cut off by a hang-up leave nothing in flight', async () => {
+  const h = await startServer({ source: new Registry({ clock: new FakeClock() }) });
+  const gate = deferred<void>();
+  h.server.route('GET', '/slow', async ({ res }) => {
+    await gate.promise;
+    res.end('late');
+  }, { auth: false });
+  try {
+    const socket = connect(h.port, '127.0.0.1');
+    socket.on('error', () => {});
+    socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(3));
+    await waitFor('three pipelined requests in flight', () => h.server.inFlight === 3);
+    socket.destroy();
+    // Node closes the answer the connection was on, but not the two queued behind it.
+    await waitFor('every request counted out', () => h.server.inFlight === 0);
+    gate.resolve();
+    assert.equal(await h.server.close(1000), { graceful: true });
+  } finally {
+    await h.stop();
+  }
+});
+
+test('connections past maxConnections are closed on arrival, and served again once one leaves', async () => {
+  const h = await startServer({ source: new Registry({ clock: new FakeClock() }), limits: { maxConnections: 2 } });
+  try {
+    const kept = [rawExchange(h.port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'), rawExchange(h.port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')];
+    for (const connection of kept) await waitFor('a kept-alive answer', () => connection.received().endsWith('ok\n'));
+    const third = rawExchange(h.port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.is(await third.closed, '', 'closed without an answer');
+    kept[0]!.socket.destroy();
+    await waitFor('a new connection served', () => send(h.port, 'GET', '/healthz', {}).then((res) => res.status === 200, () => false));
+    kept[1]!.socket.destroy();
+  } finally {
+    await h.stop();
+  }
+});
+
+test('a request with more headers than maxHeaderCount gets 431, wherever its key is', async () => {
+  const h = await startServer({ source: new Registry({ clock: new FakeClock() }), limits: { maxHeaderCount: 20 } });
+  try {
+    const auth = { Authorization: `Tecton-key ${h.apiKey}` };
+    const padding = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`x-pad-${i}`, '1']));
+    for (const headers of [{ ...padding(30), ...auth }, { ...auth, ...padding(30) }]) {
+      const over = await send(h.port, 'GET', METRICS_PATH, headers);
+      assert.is(over.status, 431);
+      assert.match(over.body.toString(), /^too many request headers: 33, where at most 20 are accepted; send fewer/); // with Host and Connection
+      assert.is(over.headers.connection, 'close');
+    }
+    assert.is((await send(h.port, 'GET', METRICS_PATH, { ...padding(17), ...auth })).status, 200, '17 + Authorization + Host + Connection = 20');
+  } finally {
+    await h.stop();
+  }
+});
+
+test('over 1000 headers with the key last get 431 by default, not "missing Authorization"', async () => {
+  // Node's own cap (1000 kept, the rest dropped silently) used to lose the key and answer 401.
+  const h = await startServer({ source: new Registry({ clock: new FakeClock() }) });
+  try {
+    const headers = Object.fromEntries(Array.from({ length: 1100 }, (_, i) => [`x${i}`, '1']));
+    const res = await send(h.port, 'GET', METRICS_PATH, { Host: '127.0.0.1', ...headers, Authorization: `Tecton-key ${h.apiKey}` });
+    assert.is(res.status, 431, res.body.toString());
+  } finally {
+    await h.stop();
+  }
+});
+
 test('limits are validated with the rule and the fix', () => {
   const make = (limits: object) => () => new MetricsServer({ source: new Registry(), keys: { verify: () => ({ ok: false, reason: 'unknown' }) }, limits });
   assert.throws(make({ maxBodyBytes: 0 }), /invalid server limit maxBodyBytes=0: must be a positive whole number/);
   assert.throws(make({ headersTimeoutMs: 5000, requestTimeoutMs: 1000 }), /headersTimeoutMs=5000 > requestTimeoutMs=1000/);
+  assert.throws(make({ maxConnections: 1.5 }), /invalid server limit maxConnections=1.5: must be a positive whole number; omit it for 1024/);
+  assert.throws(make({ maxHeaderCount: -1 }), /invalid server limit maxHeaderCount=-1/);
 });
 
 test.run();
