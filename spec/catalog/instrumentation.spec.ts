@@ -189,6 +189,102 @@ test('bad numbers are refused and reported, never thrown', async () => {
   assert.is(value(await scrape(), 'feature_service_total_latency_count'), 1);
 });
 
+test('malformed records are refused, counted and reported, never thrown', async () => {
+  const { clock, metrics, scrape, errors } = setup();
+  const records: (() => void)[] = [
+    () => metrics.recordGetFeatures(null as never),
+    () => metrics.recordGetFeatures(undefined as never),
+    () => metrics.recordIngest(null as never),
+    () => metrics.recordIngest('503' as never),
+    () => metrics.recordIngest({ latencySeconds: 0.01, status: 200, rowsByFeatureView: null as never }),
+    () => metrics.recordIngest({ latencySeconds: 0.01, status: 200, rowsByFeatureView: {} as never }),
+    () => metrics.recordIngest({ latencySeconds: 0.01, status: 200, rowsByFeatureView: [null as never, { ...VIEW, onlineRows: 300 }] }),
+    () => metrics.recordStreamProgress(null as never),
+    () => metrics.recordStreamProgress({ ...VIEW, eventTime: null as never, timestamp: {} as never }),
+  ];
+  for (const [i, record] of records.entries()) {
+    const before = errors.length;
+    try {
+      record();
+    } catch (error: unknown) {
+      assert.unreachable(`record ${i} threw: ${(error as Error).message}`);
+    }
+    if (i !== 8) assert.is(errors.length, before + 1, `record ${i} reported once`);
+  }
+  assert.match(errors[0]!.message, /^feature_service_requests_total_rate: cannot recordGetFeatures null: a record must be an object/);
+  assert.match(errors[4]!.message, /cannot recordIngest null: rowsByFeatureView must be an array/);
+  assert.match(errors[6]!.message, /cannot recordIngest null: rowsByFeatureView\[0\] must be an object/);
+  clock.advance(300_000 - 1);
+  const text = await scrape();
+  assert.is(Math.round(value(text, `stream_ingestapi_online_store_write_rate{${FV}}`) * 300), 300, 'the good view after the null one still counts');
+  assert.is(Math.round(value(text, 'stream_ingestapi_request_rate{aws_region="us-west-2"}') * 300), 3, 'requests with bad rows still count as requests');
+  assert.is(value(text, 'omen_records_rejected_total{family="feature_service_requests_total_rate"}'), 2);
+});
+
+test('negative Spark rates are refused; zero is a rate', async () => {
+  const { metrics, scrape, errors } = setup();
+  metrics.recordStreamProgress({ ...VIEW, inputRowsPerSecond: -1, processedRowsPerSecond: -1 });
+  assert.is(errors.length, 2);
+  assert.match(errors[1]!.message, /spark_stream_processing_rate: cannot record -1: processedRowsPerSecond must be >= 0 rows per second/);
+  assert.equal(seriesOf(await scrape(), 'spark_stream_processing_rate'), [], 'nothing recorded');
+  metrics.recordStreamProgress({ ...VIEW, inputRowsPerSecond: 0, processedRowsPerSecond: 0 });
+  assert.is(value(await scrape(), `spark_stream_processing_rate{${FV}}`), 0);
+  assert.is(errors.length, 2);
+});
+
+test('an ingest request refused before it was served counts as a request and an error, not as a latency', async () => {
+  const { clock, metrics, scrape, errors } = setup();
+  metrics.recordIngest({ status: 401 });
+  metrics.recordIngest({ status: 413 });
+  metrics.recordIngest({ latencySeconds: 0.05, status: 200 });
+  clock.advance(300_000 - 1);
+  const text = await scrape();
+  assert.is(Math.round(value(text, 'stream_ingestapi_request_rate{aws_region="us-west-2"}') * 300), 3);
+  assert.is(Math.round(value(text, 'stream_ingestapi_request_processing_error_rate{aws_region="us-west-2",error_code="4xx"}') * 300), 2);
+  assert.is(value(text, 'stream_ingestapi_request_processing_latency_count{aws_region="us-west-2"}'), 1);
+  assert.equal(errors, [], 'an omitted latency is not a bad one');
+});
+
+test('records for other regions, services and views land in their own series', async () => {
+  const { clock, metrics, scrape } = setup();
+  const mix = [
+    { region: undefined, id: 'fs-1', name: 'fraud', n: 3 },
+    { region: 'us-west-2', id: 'fs-1', name: 'fraud', n: 2 },
+    { region: 'eu-west-1', id: 'fs-1', name: 'fraud', n: 4 },
+    { region: undefined, id: 'fs-2', name: 'fraud', n: 5 },
+    { region: undefined, id: 'fs-1', name: 'renamed', n: 6 },
+  ];
+  for (const { region, id, name, n } of mix) {
+    for (let i = 0; i < n; i++) metrics.recordGetFeatures({ featureServiceId: id, featureServiceName: name, latencySeconds: 0.01, status: i === 0 ? 503 : 200, ...(region === undefined ? {} : { region }) });
+  }
+  for (const [view, rows] of [[VIEW, 7], [{ ...VIEW, featureViewId: 'fv-10' }, 11]] as const) metrics.recordIngest({ status: 200, rowsByFeatureView: [{ ...view, onlineRows: rows }] });
+  metrics.recordIngest({ region: 'eu-west-1', status: 502 });
+  clock.advance(300_000 - 1);
+  const text = await scrape();
+  const count = (series: string) => Math.round(value(text, series) * 300);
+  assert.is(count('feature_service_requests_total_rate{aws_region="us-west-2"}'), 16);
+  assert.is(count('feature_service_requests_total_rate{aws_region="eu-west-1"}'), 4);
+  assert.is(count(`feature_service_requests_rate{aws_region="us-west-2",${FS}}`), 5);
+  assert.is(count('feature_service_requests_rate{aws_region="eu-west-1",feature_service_id="fs-1",feature_service_name="fraud"}'), 4);
+  assert.is(count('feature_service_requests_rate{aws_region="us-west-2",feature_service_id="fs-2",feature_service_name="fraud"}'), 5);
+  assert.is(count('feature_service_requests_rate{aws_region="us-west-2",feature_service_id="fs-1",feature_service_name="renamed"}'), 6);
+  assert.is(value(text, `feature_service_latency_count{${FS}}`), 9, 'latency by service has no region label');
+  assert.ok(Math.abs(value(text, 'feature_server_errors_rate{status="503"}') - (100 * 5) / 20) < 1e-9);
+  assert.is(count(`stream_ingestapi_online_store_write_rate{${FV}}`), 7);
+  assert.is(count('stream_ingestapi_online_store_write_rate{workspace="prod",feature_view_name="clicks",feature_view_id="fv-10"}'), 11);
+  assert.is(count('stream_ingestapi_request_processing_error_rate{aws_region="eu-west-1",error_code="5xx"}'), 1);
+});
+
+test('a refused label value is reported at every record, not remembered', () => {
+  const { metrics, errors } = setup();
+  const record = { featureServiceId: undefined as unknown as string, featureServiceName: 'fraud', latencySeconds: 0.01, status: 200 };
+  metrics.recordGetFeatures(record);
+  const once = errors.length;
+  assert.ok(once > 0);
+  metrics.recordGetFeatures(record);
+  assert.is(errors.length, 2 * once);
+});
+
 test('a catalog without some metrics skips their records and feeds the rest', async () => {
   const data = JSON.parse(JSON.stringify(CATALOG_0_7)) as { metrics: { name: string }[] };
   data.metrics = data.metrics.filter((m) => !m.name.startsWith('spark_'));
