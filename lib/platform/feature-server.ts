@@ -4,11 +4,13 @@
 // recorded exactly once, with its status, its handling time and (for a batch) its row count.
 import type { Clock } from '../clock.js';
 import type { MetricsInstrumentation } from '../catalog/instrumentation.js';
-import type { RouteHandler, RouteOptions, RouteRequest } from '../server/router.js';
+import type { RouteHandler, RouteRequest } from '../server/router.js';
+import type { RouteMounter } from './mount.js';
 import type { OnlineStore } from './online-store.js';
 import type { JsonObject } from './validate.js';
 import type { FeatureService, FeatureView, ValueType, Workspace } from './workspace.js';
 import { ApiError, sendError, sendJson, toApiError } from './api-error.js';
+import { mountPost } from './mount.js';
 import { MAX_JOIN_KEY_LENGTH, entityKey } from './online-store.js';
 import { array, describe, field, invalid, object, optionalBoolean, optionalObject, optionalText, parseJsonObject } from './validate.js';
 
@@ -79,17 +81,17 @@ export class FeatureServer {
     }
   }
 
-  /** Mounts both routes (authenticated, like the metrics endpoint). */
-  mount(server: { route(method: string, path: string, handler: RouteHandler, options?: RouteOptions): unknown }): void {
-    // Requests the router refuses for us (bad key, body over its limit) are answers of this server too.
+  /** Mounts both routes (authenticated, like the metrics endpoint; refusals answered in JSON, see mount.ts). */
+  mount(server: RouteMounter): void {
+    // Requests the router refuses for us (bad key, body over the limit) are answers of this server too.
     const onRefused = (status: number): void =>
       this.#options.metrics.recordGetFeatures({
         featureServiceId: UNRESOLVED_SERVICE.id,
         featureServiceName: UNRESOLVED_SERVICE.name,
         status,
       });
-    server.route('POST', GET_FEATURES_PATH, this.getFeatures, { onRefused });
-    server.route('POST', GET_FEATURES_BATCH_PATH, this.getFeaturesBatch, { onRefused });
+    mountPost(server, GET_FEATURES_PATH, this.getFeatures, this.#options.maxBodyBytes, onRefused);
+    mountPost(server, GET_FEATURES_BATCH_PATH, this.getFeaturesBatch, this.#options.maxBodyBytes, onRefused);
   }
 
   #handle({ body, res }: RouteRequest, batch: boolean): void {

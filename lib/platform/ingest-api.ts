@@ -5,11 +5,13 @@
 import type { Clock } from '../clock.js';
 import type { FeatureViewRows, MetricsInstrumentation } from '../catalog/instrumentation.js';
 import type { RouteHandler } from '../server/router.js';
+import type { RouteMounter } from './mount.js';
 import type { OfflineStore } from './offline-store.js';
 import type { OnlineStore } from './online-store.js';
 import type { JsonObject } from './validate.js';
 import type { FeatureView, PushSource, ValueType, Workspace } from './workspace.js';
 import { ApiError, sendError, sendJson, toApiError } from './api-error.js';
+import { mountPost } from './mount.js';
 import { OfflineStoreError } from './offline-store.js';
 import { MAX_JOIN_KEY_LENGTH, entityKey } from './online-store.js';
 import { array, describe, field, invalid, isoTime, object, optionalBoolean, parseJsonObject, text } from './validate.js';
@@ -54,6 +56,16 @@ interface ViewCount {
   offline: number;
 }
 
+/**
+ * Mounts POST /ingest: the router refuses a body over maxBodyBytes or a bad key in Tecton's JSON error shape,
+ * and each refusal counts as an ingest request with its status (and no latency: it was never handled).
+ */
+export function mountIngestApi(server: RouteMounter, options: IngestApiOptions): void {
+  const onRefused = (status: number): void => options.metrics.recordIngest({ status });
+  mountPost(server, INGEST_PATH, ingestRoute(options), options.maxBodyBytes ?? DEFAULT_INGEST_MAX_BODY_BYTES, onRefused);
+}
+
+/** The /ingest handler alone; mountIngestApi mounts it with its refusals in JSON and counted. */
 export function ingestRoute(options: IngestApiOptions): RouteHandler {
   const { workspace, online, offline, metrics, clock } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_INGEST_MAX_BODY_BYTES;

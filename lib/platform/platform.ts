@@ -8,11 +8,11 @@ import type { Workspace } from './workspace.js';
 import { join } from 'node:path';
 import { EventStream } from './event-stream.js';
 import { FeatureServer } from './feature-server.js';
-import { INGEST_PATH, ingestRoute } from './ingest-api.js';
+import { mountIngestApi } from './ingest-api.js';
 import { OFFLINE_STORE_FILE, OfflineStore } from './offline-store.js';
 import { OnlineStore } from './online-store.js';
 import { StreamProcessor } from './stream-processor.js';
-import { STREAM_PROGRESS_PATH, recordSparkProgress, streamProgressRoute } from './stream-progress.js';
+import { mountStreamProgress, recordSparkProgress } from './stream-progress.js';
 import { TrafficGenerator } from './traffic.js';
 import { demoWorkspace } from './workspace.js';
 
@@ -54,8 +54,8 @@ export async function startPlatform(context: DemoContext, options: PlatformOptio
   // Busy-time reports only count when the utilization gauge is fed by reports; otherwise it measures the event loop.
   const reportBusy = metrics.families.get('feature_server_utilization', 'utilization', ['aws_region'])?.source === 'reports';
   new FeatureServer({ workspace, online, metrics, clock, reportBusy, onError }).mount(server);
-  server.route('POST', INGEST_PATH, ingestRoute({ workspace, online, offline, metrics, clock, onError }));
-  server.route('POST', STREAM_PROGRESS_PATH, streamProgressRoute({ metrics, onError }));
+  mountIngestApi(server, { workspace, online, offline, metrics, clock, onError });
+  mountStreamProgress(server, { metrics, onError });
 
   const stream = new EventStream(workspace.stream.name);
   const processor = new StreamProcessor({

@@ -4,8 +4,10 @@
 // before anything is recorded, so a rejected report changes no metric; both paths apply the same rules.
 import type { MetricsInstrumentation, StreamProgress } from '../catalog/instrumentation.js';
 import type { RouteHandler } from '../server/router.js';
+import type { RouteMounter } from './mount.js';
 import type { JsonObject } from './validate.js';
 import { ApiError, sendError, toApiError } from './api-error.js';
+import { mountPost } from './mount.js';
 import { count, field, isoTime, object, optionalIsoTime, optionalObject, optionalRate, parseJsonObject, text } from './validate.js';
 
 export const STREAM_PROGRESS_PATH = '/api/v1/observability/stream-progress';
@@ -47,8 +49,21 @@ export function recordSparkProgress(metrics: MetricsInstrumentation, view: ViewL
   metrics.recordStreamProgress(toStreamProgress(view, progress as JsonObject, 'progress'));
 }
 
+/** Mounts the HTTP route, its refusals (bad key, body over maxBodyBytes) in Tecton's JSON error shape. */
+export function mountStreamProgress(server: RouteMounter, options: StreamProgressRouteOptions): void {
+  mountPost(server, STREAM_PROGRESS_PATH, streamProgressRoute(options), options.maxBodyBytes ?? DEFAULT_PROGRESS_MAX_BODY_BYTES);
+}
+
+export interface StreamProgressRouteOptions {
+  metrics: MetricsInstrumentation;
+  /** Largest report body; larger ones get a JSON 413. Default 256 KiB. */
+  maxBodyBytes?: number;
+  /** Unexpected handler failures (answered 500). */
+  onError?: (error: unknown) => void;
+}
+
 /** The HTTP route: `{workspace, feature_view_name, feature_view_id, progress}` in, 204 out. */
-export function streamProgressRoute(options: { metrics: MetricsInstrumentation; maxBodyBytes?: number; onError?: (error: unknown) => void }): RouteHandler {
+export function streamProgressRoute(options: StreamProgressRouteOptions): RouteHandler {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_PROGRESS_MAX_BODY_BYTES;
   return ({ body, res }) => {
     try {

@@ -130,16 +130,30 @@ test('bad get-features-batch requests: no rows, too many rows, a bad row', async
   }
 });
 
-test('requests without a valid Tecton key are refused by the server, as on the metrics endpoint', async () => {
+test('requests without a valid Tecton key are refused by the server with Tecton’s JSON error, and counted', async () => {
   const missing = await rig.post(GET_FEATURES_PATH, { params: USER_1 }, {});
   assert.is(missing.status, 401);
   assert.is(missing.headers['www-authenticate'], 'Tecton-key');
-  assert.match(missing.text, /missing Authorization header/);
-  const wrong = await rig.post(GET_FEATURES_PATH, { params: USER_1 }, { Authorization: 'Tecton-key not-a-key' });
+  assert.match(missing.json.error, /missing Authorization header/);
+  assert.is(missing.json.code, 16, 'UNAUTHENTICATED');
+  const wrong = await rig.post(GET_FEATURES_BATCH_PATH, { params: USER_1 }, { Authorization: 'Tecton-key not-a-key' });
   assert.is(wrong.status, 401);
-  assert.match(wrong.text, /invalid API key/);
+  assert.match(wrong.json.error, /invalid API key/);
+  assert.is(wrong.json.message, wrong.json.error);
   assert.ok(valueOf(await rig.scrape(), 'feature_server_errors_rate', { status: '401' }) > 0, 'refused requests count as 401 errors');
   assert.is((await getFeatures(USER_1)).status, 200);
+});
+
+test('a body over the server-wide 1 MiB limit gets the same JSON 413 as one over the route’s 256 KiB', async () => {
+  for (const path of [GET_FEATURES_PATH, GET_FEATURES_BATCH_PATH]) {
+    for (const size of [1024 * 1024 + 1, 300 * 1024]) {
+      const answer = await rig.post(path, Buffer.alloc(size, 0x20));
+      assert.is(answer.status, 413, `${path} ${size}`);
+      assert.is(answer.json.error, `request body of ${size} bytes exceeds the 262144-byte limit`);
+      assert.is(answer.json.code, 8, 'RESOURCE_EXHAUSTED');
+    }
+  }
+  assert.is(valueOf(await rig.scrape(), 'feature_server_errors_rate', { status: '413' }), 100, 'every request so far was refused');
 });
 
 test.run();

@@ -133,11 +133,29 @@ test('a join key get-features would refuse is refused at ingest too; other strin
   assert.is((await ingest({ ad_clicks: [{ record: click }] })).status, 200);
 });
 
-test('without a valid Tecton key nothing is read or written', async () => {
-  const answer = await rig.post(INGEST_PATH, { workspace_name: 'prod', records: { transactions: [tx('m_anon', '2030-01-01T00:00:00Z')] } }, {});
-  assert.is(answer.status, 401);
-  assert.is(answer.headers['www-authenticate'], 'Tecton-key');
-  assert.equal(await offlineMerchants(), ['m_new', 'm_old']);
+test('requests the server refuses before the handler (no key, a body over 1 MiB) get Tecton’s JSON error and count as 4xx', async () => {
+  const anonymous = await rig.post(INGEST_PATH, { workspace_name: 'prod', records: { transactions: [tx('m_anon', '2030-01-01T00:00:00Z')] } }, {});
+  assert.is(anonymous.status, 401);
+  assert.is(anonymous.headers['www-authenticate'], 'Tecton-key');
+  assert.match(anonymous.json.error, /missing Authorization header/);
+  assert.is(anonymous.json.message, anonymous.json.error);
+  assert.is(anonymous.json.code, 16, 'UNAUTHENTICATED');
+  const wrongKey = await rig.post(INGEST_PATH, '{}', { Authorization: 'Tecton-key not-a-key' });
+  assert.is(wrongKey.status, 401);
+  assert.is(wrongKey.json.code, 16);
+  // Over the server-wide 1 MiB limit, and over the route's own 512 KiB: both refused before the body is read.
+  for (const size of [1024 * 1024 + 1, 600 * 1024]) {
+    const huge = await rig.post(INGEST_PATH, Buffer.alloc(size, 0x20));
+    assert.is(huge.status, 413, `${size} bytes`);
+    assert.is(huge.json.error, `request body of ${size} bytes exceeds the 524288-byte limit`);
+    assert.is(huge.json.code, 8, 'RESOURCE_EXHAUSTED');
+  }
+  assert.equal(await offlineMerchants(), ['m_new', 'm_old'], 'nothing was written');
+  const families = await rig.scrape();
+  // The fake clock stands still: each rate is its count over one 5 s slot. The ingest of before.each is the 1.
+  assert.is(valueOf(families, 'stream_ingestapi_request_rate') * 5, 1 + 4);
+  assert.is(valueOf(families, 'stream_ingestapi_request_processing_error_rate', { error_code: '4xx' }) * 5, 4);
+  assert.is(valueOf(families, 'stream_ingestapi_request_processing_latency', {}, 'stream_ingestapi_request_processing_latency_count'), 1, 'refusals have no handling time');
 });
 
 test('when the offline store cannot take rows the request is 503, nothing goes online, and it counts as 5xx', async () => {

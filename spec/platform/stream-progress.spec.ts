@@ -101,12 +101,19 @@ test('bad reports get a 400 naming the field, and the values of the last good re
   assert.is(valueOf(families, 'spark_stream_served_feature_age', LABELS), 1, 'now - the good eventTime.max; hour 24 did not move it');
 });
 
-test('reports need a Tecton key and fit in 256 KiB', async () => {
+test('reports need a Tecton key and fit in 256 KiB; the refusals are Tecton’s JSON errors too', async () => {
   const anonymous = await report({ ...VIEW, progress: progress() }, {});
   assert.is(anonymous.status, 401);
+  assert.is(anonymous.headers['www-authenticate'], 'Tecton-key');
+  assert.match(anonymous.json.error, /missing Authorization header/);
+  assert.is(anonymous.json.code, 16);
   const huge = await report({ ...VIEW, progress: progress({ stateOperators: ['x'.repeat(300 * 1024)] }) });
   assert.is(huge.status, 413);
   assert.match(huge.json.error, /exceeds the 262144-byte limit/);
+  assert.is(huge.json.code, 8);
+  const overServerLimit = await rig.post(STREAM_PROGRESS_PATH, Buffer.alloc(1024 * 1024 + 1, 0x20));
+  assert.is(overServerLimit.status, 413);
+  assert.is(overServerLimit.json.error, `request body of ${1024 * 1024 + 1} bytes exceeds the 262144-byte limit`);
   assert.is(samples(await rig.scrape(), 'spark_stream_input_rate', LABELS).length, 0);
 });
 
