@@ -33,7 +33,7 @@ export interface FeatureServerOptions {
   workspace: Workspace;
   online: OnlineStore;
   metrics: MetricsInstrumentation;
-  /** Times each request (monotonic ms). */
+  /** Times each request's handling (monotonic ms): from the handler's call to its answer, see #handle. */
   clock: Clock;
   /** Also report each request's handling time as busy time (when feature_server_utilization is fed by reports). */
   reportBusy?: boolean;
@@ -96,6 +96,9 @@ export class FeatureServer {
 
   #handle({ body, res }: RouteRequest, batch: boolean): void {
     const { clock, metrics } = this.#options;
+    // The latencies recorded are handling time, not end-to-end: the router calls the handler only after it
+    // checked the key and read the whole body (RouteRequest has no arrival time), so the time spans parsing
+    // the body to handing the answer to Node; receiving the request and queueing before it are not in it.
     const start = clock.now();
     let service: FeatureService | undefined;
     let rows = 1;

@@ -33,7 +33,7 @@ export interface IngestApiOptions {
   online: OnlineStore;
   offline: OfflineStore;
   metrics: MetricsInstrumentation;
-  /** Times each request (monotonic ms) and stamps `ingested_at` (wall ms). */
+  /** Times each request's handling (monotonic ms; see ingestRoute) and stamps `ingested_at` (wall ms). */
   clock: Clock;
   /** Largest request body; larger ones get a JSON 413. Default 512 KiB. */
   maxBodyBytes?: number;
@@ -73,6 +73,9 @@ export function ingestRoute(options: IngestApiOptions): RouteHandler {
   const onError = options.onError ?? (() => {});
 
   return async ({ body, res }) => {
+    // Handling time, not end-to-end: the handler runs once the router has checked the key and read the whole
+    // body (RouteRequest has no arrival time), so this spans parsing, the offline store's fdatasync and the
+    // online writes, up to handing the answer to Node.
     const start = clock.now();
     let status = 200;
     let written: FeatureViewRows[] | undefined;
