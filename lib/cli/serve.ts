@@ -9,7 +9,7 @@ import { loadCatalog, loadCatalogFile } from '../catalog/catalog.js';
 import { instrumentCatalog } from '../catalog/instrumentation.js';
 import { Registry } from '../registry.js';
 import { ServiceAccountStore } from '../server/account-store.js';
-import { resolveDataDir } from '../server/data-dir.js';
+import { prepareDataDir, resolveDataDir } from '../server/data-dir.js';
 import { loadDemo } from '../server/demo.js';
 import { LiveKeyIndex } from '../server/key-index.js';
 import { DEFAULT_SHUTDOWN_MS, MetricsServer } from '../server/server.js';
@@ -38,6 +38,8 @@ export const verb: Verb = {
   async run(args: string[], io: CliIO): Promise<number> {
     const flags = parseFlags(args);
     const store = new ServiceAccountStore(resolveDataDir(flags['data-dir'], io.env, io.cwd));
+    // Whoever can write the data dir can add keys; a missing dir is left for the first create to make.
+    await prepareDataDir(store.dir, { create: false });
     const keys = await new LiveKeyIndex(store, { onError: (error) => io.err(`omen serve: ${error.message}`) }).start();
     const catalog = flags.catalog === undefined ? loadCatalog(CATALOG_0_7) : loadCatalogFile(flags.catalog);
     const registry = new Registry();
@@ -112,8 +114,9 @@ function parseFlags(args: string[]): ServeFlags {
   } catch (error: unknown) {
     throw new UsageError((error as Error).message);
   }
-  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port ${JSON.stringify(values.port)}: must be 0 to 65535 (0 picks a free port)`);
+  // Digits only: Number() would also take '', ' 80', '0x1F90' and '1e3'.
+  const port = values.port === undefined ? DEFAULT_PORT : /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`invalid --port ${JSON.stringify(values.port)}: must be a decimal number from 0 to 65535 (0 picks a free port)`);
   const region = values.region ?? DEFAULT_REGION;
   if (region.trim() === '') throw new UsageError('invalid --region "": pass the aws_region label, e.g. us-west-2');
   return { host: values.host ?? '127.0.0.1', port, region, 'data-dir': values['data-dir'], catalog: values.catalog, demo: values.demo ?? false };

@@ -6,7 +6,10 @@ import type { ServiceAccount, ServiceAccountStore } from './account-store.js';
 import { stat } from 'node:fs/promises';
 import { findHash, hashApiKey, parseKeyHash } from './api-key.js';
 
-/** How often the store file is checked for changes; a new or deleted account works within this. */
+/**
+ * How often the store file is checked for changes: a new or deleted account takes effect within this plus
+ * one reload (a stat and, on change, a read of a small file), so well within the second the CLI promises.
+ */
 export const DEFAULT_POLL_MS = 250;
 
 export type KeyCheck = { ok: true; account: ServiceAccount } | { ok: false; reason: 'unknown' | 'unavailable' };
@@ -78,6 +81,11 @@ export class LiveKeyIndex implements KeyVerifier {
     if (this.#failure !== undefined) return { ok: false, reason: 'unavailable' };
     const index = findHash(hashApiKey(key), this.#hashes);
     return index < 0 ? { ok: false, reason: 'unknown' } : { ok: true, account: this.#accounts[index]! };
+  }
+
+  /** How often start() checks the store file, in ms. */
+  get pollMs(): number {
+    return this.#pollMs;
   }
 
   /** Accounts currently loaded. */

@@ -2,11 +2,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import type { CliIO } from '../../lib/cli/verb.js';
+import { main } from '../../lib/cli.js';
 import { ServiceAccountStore } from '../../lib/server/account-store.js';
 import { DEMO_MODULE } from '../../lib/server/demo.js';
 import { METRICS_PATH } from '../../lib/server/metrics-route.js';
@@ -78,9 +81,11 @@ function heldScrape(port: number) {
 }
 
 test('serve prints its URL and answers scrapes with the catalog, labelled with --region', async () => {
+  chmodSync(join(dir, 'data'), 0o777); // as left by an older omen or a careless mkdir
   const s = serve(['--region', 'eu-central-1']);
   try {
     const port = await portOf(s);
+    assert.is(statSync(join(dir, 'data')).mode & 0o777, 0o700, 'the data dir is ours alone again');
     const ok = await send(port, 'GET', METRICS_PATH, { Authorization: `Tecton-key ${apiKey}` });
     assert.is(ok.status, 200);
     assert.ok(ok.body.toString().includes('feature_service_requests_total_rate{aws_region="eu-central-1"} 0 '));
@@ -121,15 +126,17 @@ test('a second signal cuts the in-flight scrape and the exit code says so', asyn
   assert.match(s.output(), /second signal: cutting in-flight requests/);
 });
 
-test('--demo says the demo platform is not built while lib/platform has no demo', async () => {
+test('--demo starts the reference platform: its banner, and its routes answer with the demo key', async () => {
+  assert.ok(existsSync(fileURLToPath(DEMO_MODULE)), 'lib/platform/demo.js is built');
   const s = serve(['--demo']);
   try {
-    await portOf(s);
-    if (existsSync(fileURLToPath(DEMO_MODULE))) {
-      assert.not.ok(s.output().includes('not built'));
-    } else {
-      await s.line(/--demo: the demo platform is not built yet/);
-    }
+    const port = await portOf(s);
+    const key = (await s.line(/^omen demo: API key: (\S+)$/m))[1]!;
+    assert.not.ok(s.output().includes('not built'));
+    const body = Buffer.from(JSON.stringify({ params: { feature_service_name: 'fvfs_1', join_key_map: { user_id: 'user_1' } } }));
+    const res = await send(port, 'POST', '/api/v1/feature-service/get-features', { Authorization: `Tecton-key ${key}`, 'Content-Type': 'application/json' }, body);
+    assert.is(res.status, 200, res.body.toString());
+    assert.is((await send(port, 'POST', '/api/v1/feature-service/get-features', {}, body)).status, 401, 'platform routes are authenticated');
   } finally {
     s.child.kill('SIGTERM');
     assert.is(await s.exited, 0);
@@ -145,10 +152,14 @@ test('serve refuses to start on a corrupt store, naming the file (exit 1)', asyn
   assert.not.ok(s.output().includes('listening'));
 });
 
-test('serve rejects a bad port as a usage error (exit 2)', async () => {
-  const s = serve(['--port', '70000']);
-  assert.is(await s.exited, 2);
-  assert.match(s.output(), /invalid --port "70000": must be 0 to 65535/);
+test('serve takes only a decimal port from 0 to 65535 (exit 2 otherwise)', async () => {
+  for (const port of ['70000', '65536', '-1', '', ' 80', '0x1F90', '1e3', '8080.0', '+80']) {
+    const err: string[] = [];
+    const io: CliIO = { out: () => {}, err: (text) => err.push(text), stdin: Readable.from([]), env: {}, cwd: dir };
+    const code = await main(['serve', `--port=${port}`, '--data-dir', join(dir, 'data')], io);
+    assert.is(code, 2, JSON.stringify(port));
+    assert.ok(err[0]!.includes(`invalid --port ${JSON.stringify(port)}: must be a decimal number from 0 to 65535`), err[0]);
+  }
 });
 
 test('serve with no accounts says how to create one', async () => {

@@ -6,7 +6,7 @@ import { formatKeyHash, generateApiKey, findHash, hashApiKey } from '../../lib/s
 import { writeFileAtomic } from '../../lib/server/atomic-file.js';
 import { parseStore, ServiceAccountStore, STORE_FILE, StoreError } from '../../lib/server/account-store.js';
 import { prepareDataDir } from '../../lib/server/data-dir.js';
-import { LiveKeyIndex } from '../../lib/server/key-index.js';
+import { DEFAULT_POLL_MS, LiveKeyIndex } from '../../lib/server/key-index.js';
 import { tempDir, waitFor } from './harness.js';
 
 let dir: string;
@@ -218,6 +218,22 @@ test('the key index picks up new and deleted accounts from the real file within 
   } finally {
     index.stop();
   }
+});
+
+test('a new or deleted account takes effect within a second: one poll of at most 500 ms picks it up', async () => {
+  // The CLI promises "within a second": a poll interval of at most half that leaves the other half for
+  // the reload, and each poll must see the change on its own (no second look needed).
+  assert.ok(DEFAULT_POLL_MS <= 500, `DEFAULT_POLL_MS=${DEFAULT_POLL_MS}`);
+  const index = new LiveKeyIndex(store);
+  assert.is(index.pollMs, DEFAULT_POLL_MS, 'the default is what a server polls with');
+  await index.refresh();
+  const { apiKey, account } = await new ServiceAccountStore(store.dir).create({ name: 'from-another-process' });
+  assert.is(await index.refresh(), true, 'one poll reloads the new file');
+  assert.ok(index.verify(apiKey).ok);
+  assert.is(await index.refresh(), false, 'an unchanged file is not read again');
+  await new ServiceAccountStore(store.dir).delete(account.id);
+  assert.is(await index.refresh(), true, 'one poll sees the deletion');
+  assert.equal(index.verify(apiKey), { ok: false, reason: 'unknown' });
 });
 
 test('the key index refuses to start on a corrupt store, and fails closed if it turns corrupt later', async () => {
