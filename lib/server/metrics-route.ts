@@ -1,7 +1,6 @@
-// GET/HEAD /api/v1/observability/metrics: negotiates the format from Accept, scrapes, gzips when
-// Accept-Encoding allows it. Concurrent requests for one format share one scrape and one gzip, so a
-// burst of scrapers costs one exposition; the bytes are the registry's, lent until the last answer is
-// sent or the client is gone. Always: exactly one Content-Type, `Vary` names both headers, and every
+// GET/HEAD /api/v1/observability/metrics: format from Accept, gzip when Accept-Encoding allows it. Requests
+// for one format that arrive together share one scrape and one gzip; the bytes are the registry's, lent
+// until the last answer is sent or abandoned. Always: one Content-Type, `Vary` names both headers, and each
 // lease is released exactly once, even when the client hangs up mid-scrape.
 import type { ServerResponse } from 'node:http';
 import type { ExpositionFormat, FormatId } from '../exposition/formats.js';

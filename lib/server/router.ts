@@ -1,8 +1,7 @@
-// A small exact-path router: 400 for an unusable request target, 404 for unknown paths, 405 with
-// `Allow` for other methods, 431 for too many headers, optional Tecton-key
-// auth, a per-route body limit (none on GET/HEAD), and a 500 with a short reason when a handler throws.
-// Dispatch: one scan of the target and one Map lookup per request. Always: every request gets at most
-// one response, and a client's text is echoed at most MAX_ECHO characters long.
+// A small exact-path router: 400 for an unusable request target, 404 unknown path, 405 with `Allow`, 431
+// too many headers, optional Tecton-key auth, a per-route body limit (none on GET/HEAD), 500 when a handler
+// throws. Dispatch: one scan of the target and one Map lookup per request. Always: at most one response
+// per request, in the route's own format if it has a renderer, echoing at most MAX_ECHO characters.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServiceAccount } from './account-store.js';
 import type { KeyVerifier } from './key-index.js';
@@ -155,6 +154,7 @@ export class Router {
         route.renderError(status, reason, res);
       } catch (renderFailure: unknown) {
         this.#options.onError(renderFailure, req);
+        if (res.headersSent && !res.writableEnded) res.destroy(); // half-rendered: cut rather than hang
       }
     }
     if (!res.headersSent) sendText(res, status, reason);

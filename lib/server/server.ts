@@ -1,8 +1,7 @@
-// The Metrics API HTTP server (node:http): the metrics route, /healthz, and any route the platform
-// mounts, behind timeouts and size limits that slow or oversized clients cannot get around.
-// Per request: one router lookup plus the handler. Always: an answer counts as in flight until it is sent
-// or its connection is gone; close() lets in-flight requests finish, then cuts whatever is left at its
-// deadline, so shutdown is bounded.
+// The Metrics API HTTP server (node:http): the metrics route, /healthz and the platform's routes, behind
+// timeouts, size and connection limits that slow or oversized clients cannot get around. Per request: one
+// router lookup plus the handler. Always: an answer is in flight until sent or its connection is gone, and
+// close() lets in-flight requests finish, then cuts whatever is left at its deadline.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { KeyVerifier } from './key-index.js';
