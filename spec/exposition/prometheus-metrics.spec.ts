@@ -4,10 +4,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { main } from '../../lib/cli.js';
 import type { CliIO } from '../../lib/cli/verb.js';
@@ -16,6 +15,7 @@ import { OPENMETRICS, PROMETHEUS } from '../../lib/exposition/formats.js';
 import { writeModel } from '../../lib/exposition/model-writer.js';
 import { parse } from '../../lib/exposition/parser.js';
 import type { FamilyModel } from '../../lib/exposition/model.js';
+import { findOnPath, freePort, stopChild } from '../support/processes.js';
 
 /** A safety bound on start-up and shutdown, not a measurement: Prometheus is ready in well under a second. */
 const BOUND_MS = 8000;
@@ -56,39 +56,8 @@ function ready(child: ChildProcess): Promise<void> {
   });
 }
 
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const bound = setTimeout(() => child.kill('SIGKILL'), BOUND_MS);
-  await exited;
-  clearTimeout(bound);
-}
 
-function findOnPath(name: string): string | undefined {
-  for (const folder of (process.env.PATH ?? '').split(delimiter)) {
-    const path = join(folder, name);
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // not in this folder
-    }
-  }
-  return undefined;
-}
 
-/** A port the kernel just handed out and released: free unless another process grabs it first. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const binary = findOnPath('prometheus');
 let prometheus: ChildProcess | undefined;
@@ -111,7 +80,7 @@ if (binary === undefined) {
   });
 
   test.after(async () => {
-    await stop(prometheus);
+    await stopChild(prometheus, BOUND_MS);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -5,10 +5,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ExpositionFormat, FormatId } from '../../lib/exposition/formats.js';
 import { CATALOG_0_7 } from '../../lib/catalog/catalog-0.7.js';
 import { instrumentCatalog } from '../../lib/catalog/instrumentation.js';
@@ -16,6 +14,7 @@ import { Registry } from '../../lib/registry.js';
 import { ServiceAccountStore } from '../../lib/server/account-store.js';
 import { LiveKeyIndex } from '../../lib/server/key-index.js';
 import { MetricsServer } from '../../lib/server/server.js';
+import { findOnPath, freePort, stopChild } from '../support/processes.js';
 import { tempDir, waitFor } from './harness.js';
 
 const EXAMPLE = new URL('../../../examples/prometheus/prometheus.yml', import.meta.url);
@@ -93,7 +92,7 @@ if (binary === undefined) {
       const rate = await query('feature_service_requests_total_rate{aws_region="us-west-2"}');
       assert.ok(Number(rate?.result[0]?.value[1]) > 0, 'the request rate arrived with its label and a positive value');
     } finally {
-      if (prometheus !== undefined) await stop(prometheus);
+      if (prometheus !== undefined) await stopChild(prometheus);
       keys.stop();
       await server.close(1000);
       rmSync(dir, { recursive: true, force: true });
@@ -124,44 +123,7 @@ function feedEveryMetric(metrics: ReturnType<typeof instrumentCatalog>): void {
   });
 }
 
-/** SIGTERM, then SIGKILL if it has not exited within 10 s; by this child's PID only. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const patience = new AbortController();
-  const timedOut = await Promise.race([
-    exited.then(() => false),
-    delay(10_000, true, { signal: patience.signal }).catch(() => false),
-  ]);
-  patience.abort();
-  if (timedOut) {
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
 
-function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
-}
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 test.run();
