@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { ParseError, parse, type ParseFormat } from '../../lib/exposition/parser.js';
+import { prng } from '../support/prng.js';
 
 const INPUTS = 20_000;
 const UPSTREAM = new URL('../../../../shared/openmetrics-tests/', import.meta.url);
@@ -41,17 +42,6 @@ const SEEDS = [
   ].join('\n'),
   '# HELP http_requests_total Requests.\n# TYPE http_requests_total counter\nhttp_requests_total{code="200",} 3 1692222226141\n  # comment\n\nlatency_bucket{le="+Inf"} 1\n',
 ];
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const INTERESTING_BYTES = [0x0a, 0x20, 0x09, 0x23, 0x7b, 0x7d, 0x22, 0x5c, 0x2c, 0x3d, 0x0d, 0x00, 0xff, 0xc3, 0xed, 0xf0, 0x2b, 0x2d, 0x2e, 0x65];
 const TOKENS = ['# EOF\n', 'NaN', '+Inf', '-Inf', '1e309', '0x1', '_total', '_bucket', ' # {a="b"} 1', '{le="+Inf"}', '\n# TYPE a counter\n', '\ufeff', '\r\n', '"', '\\'];

@@ -11,21 +11,10 @@ import { formatValue } from '../../lib/exposition/numbers.js';
 import { parse } from '../../lib/exposition/parser.js';
 import type { FamilyModel, LabelPair, MetricType } from '../../lib/exposition/model.js';
 import { Registry } from '../../lib/registry.js';
+import { prng } from '../support/prng.js';
 
 const REGISTRIES = 200;
 const SEED = 0x5eed;
-
-/** mulberry32: a small seeded PRNG, so every run builds the same registries. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(readonly next: () => number) {}

@@ -7,22 +7,11 @@ import { OPENMETRICS, PROMETHEUS, type ExpositionFormat } from '../../lib/exposi
 import { writeModel } from '../../lib/exposition/model-writer.js';
 import { parse, type ParseFormat } from '../../lib/exposition/parser.js';
 import type { ExemplarModel, FamilyModel, LabelPair, MetricType, SampleModel } from '../../lib/exposition/model.js';
+import { prng } from '../support/prng.js';
 
 const GOLDEN = new URL('../../../fixtures/golden/', import.meta.url);
 const UPSTREAM_ROUNDTRIP = new URL('../../../../shared/openmetrics-tests/roundtrip/metrics', import.meta.url);
 const EXPOSITIONS_PER_FORMAT = 300;
-
-/** mulberry32: a small seeded PRNG, so every run generates the same models. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(readonly next: () => number, readonly om: boolean) {}
