@@ -2,7 +2,7 @@
 // and compared sample by sample, so no contender wins by doing less. Cost: a parse of each exposition.
 // Always: a mismatch throws, naming the first differing series, and the group does not time anything.
 import type { SampleModel } from '../lib/exposition/model.js';
-import { parse } from '../lib/exposition/parser.js';
+import { parse } from '../lib/exposition/parse/parser.js';
 
 /** Series key (`name{a="1",b="2"}` with labels sorted) to value, from Prometheus text 0.0.4. */
 export function sampleSet(text: string | Uint8Array, keep: (sample: SampleModel) => boolean = () => true): Map<string, number> {

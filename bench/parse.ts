@@ -3,7 +3,7 @@
 // bytes and finding every line end, which any text parser must do. Checked first: every sample line comes back.
 import type { GroupResult } from './report.js';
 import { OPENMETRICS, PROMETHEUS } from '../lib/exposition/formats.js';
-import { parse } from '../lib/exposition/parser.js';
+import { parse } from '../lib/exposition/parse/parser.js';
 import { time } from './harness.js';
 import { loadPeer } from './peer.js';
 import { latencies } from './prng.js';

@@ -15,7 +15,7 @@ import { systemClock } from './clock.js';
 import { ByteWriter } from './exposition/byte-writer.js';
 import { OPENMETRICS, PROMETHEUS } from './exposition/formats.js';
 import { writeFamilyModel, writeModel } from './exposition/model-writer.js';
-import { parse, ParseError } from './exposition/parser.js';
+import { parse, ParseError } from './exposition/parse/parser.js';
 import { Counter } from './metrics/counter.js';
 import { METRIC_TYPES } from './exposition/model.js';
 import { MetricError, quote } from './metrics/errors.js';

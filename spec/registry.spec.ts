@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FakeClock } from '../lib/clock.js';
 import { OPENMETRICS, PROMETHEUS } from '../lib/exposition/formats.js';
-import { parse } from '../lib/exposition/parser.js';
+import { parse } from '../lib/exposition/parse/parser.js';
 import { Gauge } from '../lib/metrics/gauge.js';
 import { MetricError } from '../lib/metrics/errors.js';
 import { Registry } from '../lib/registry.js';

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { CliIO, Verb } from './verb.js';
 import type { FamilyModel } from '../exposition/model.js';
 import { UsageError } from './verb.js';
-import { ParseError, parse, type ParseFormat } from '../exposition/parser.js';
+import { ParseError, parse, type ParseFormat } from '../exposition/parse/parser.js';
 
 const USAGE = `Usage: omen lint [--format openmetrics|prometheus] FILE|-
 

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { CliIO, Verb } from './verb.js';
 import { UsageError } from './verb.js';
 import type { FamilyModel, LabelPair } from '../exposition/model.js';
-import type { ParseFormat } from '../exposition/parser.js';
+import type { ParseFormat } from '../exposition/parse/parser.js';
 import { lintBytes, parseFormatOption } from './lint.js';
 
 /** Prometheus 2.49+ with its default scrape_protocols, minus OpenMetrics 0.0.1 which omen does not parse. */

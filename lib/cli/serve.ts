@@ -2,15 +2,15 @@
 // against the service-account store, stopped gracefully by SIGTERM or SIGINT (a second signal cuts
 // in-flight requests). Exit 0 after a graceful stop, 1 when the shutdown deadline had to cut requests.
 import type { CliIO, Verb } from './verb.js';
-import type { DemoHandle } from '../server/demo.js';
+import type { DemoHandle } from '../platform/context.js';
 import { parseArgs } from 'node:util';
 import { CATALOG_0_7 } from '../catalog/catalog-0.7.js';
 import { loadCatalog, loadCatalogFile } from '../catalog/catalog.js';
 import { instrumentCatalog } from '../catalog/instrumentation.js';
+import { startDemo } from '../platform/demo.js';
 import { Registry } from '../registry.js';
 import { ServiceAccountStore } from '../server/account-store.js';
 import { prepareDataDir, resolveDataDir } from '../server/data-dir.js';
-import { loadDemo } from '../server/demo.js';
 import { LiveKeyIndex } from '../server/key-index.js';
 import { DEFAULT_SHUTDOWN_MS, MetricsServer } from '../server/server.js';
 import { UsageError } from './verb.js';
@@ -28,7 +28,7 @@ Options:
   --data-dir DIR     where the service-account store lives (default $OMEN_DATA_DIR, else ./.omen)
   --region R         the aws_region label of this deployment (default ${DEFAULT_REGION})
   --catalog FILE     a catalog JSON file instead of the built-in 0.7 catalog
-  --demo             run the reference feature platform's demo traffic, if it is built
+  --demo             run the reference feature platform with demo traffic
 
 Create an API key first: omen service-account create --name NAME`;
 
@@ -64,12 +64,7 @@ export const verb: Verb = {
       io.out(`omen serve: listening on ${address.url} (catalog ${catalog.version}, region ${flags.region})`);
       if (keys.size === 0 && !flags.demo) io.err(`omen serve: no service accounts in ${store.path} yet; create one with: omen service-account create --name NAME`);
       if (flags.demo) {
-        const startDemo = await loadDemo();
-        if (startDemo === undefined) {
-          io.out('omen serve: --demo: the demo platform is not built yet (lib/platform/demo.ts has no startDemo); serving without demo traffic');
-        } else {
-          demo = await startDemo({ metrics, registry, server, store, region: flags.region, clock: registry.clock, url: address.url, log: io.out });
-        }
+        demo = await startDemo({ metrics, registry, server, store, region: flags.region, clock: registry.clock, url: address.url, log: io.out });
       }
       const signal = await stopRequested;
       io.out(`omen serve: ${signal}: finishing ${server.inFlight} in-flight request(s), at most ${DEFAULT_SHUTDOWN_MS / 1000} s; send it again to stop now`);

@@ -2,7 +2,7 @@
 // account and steady traffic, and a banner saying how to reach it (metrics URL, API key, a curl to paste).
 // Runs once at startup. Always: traffic starts once the server accepts the demo's key, or after KEY_READY_MS
 // without it, with a log line saying its requests may be refused (401) until the server loads the key.
-import type { DemoContext, DemoHandle, StartDemo } from '../server/demo.js';
+import type { DemoContext, DemoHandle, StartDemo } from './context.js';
 import type { DemoAccount } from './demo-account.js';
 import type { Platform, PlatformOptions } from './platform.js';
 import { request } from 'node:http';

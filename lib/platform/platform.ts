@@ -2,7 +2,7 @@
 // Ingest API, the stream-progress intake, the stream processor and (optionally) the traffic generator, all
 // mounted on the server `omen serve` runs and fed into the catalog's instrumentation. Runs once at startup.
 // Always: stop() stops the traffic first, lets answers in flight finish, then closes the offline store.
-import type { DemoContext } from '../server/demo.js';
+import type { DemoContext } from './context.js';
 import type { TrafficOptions } from './traffic.js';
 import type { Workspace } from './workspace.js';
 import { join } from 'node:path';

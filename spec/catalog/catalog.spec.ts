@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock } from '../../lib/clock.js';
 import { OPENMETRICS, PROMETHEUS } from '../../lib/exposition/formats.js';
-import { parse } from '../../lib/exposition/parser.js';
+import { parse } from '../../lib/exposition/parse/parser.js';
 import { Registry } from '../../lib/registry.js';
 import { CATALOG_0_7 } from '../../lib/catalog/catalog-0.7.js';
 import { CatalogError, helpText, loadCatalog, loadCatalogFile } from '../../lib/catalog/catalog.js';

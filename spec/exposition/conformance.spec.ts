@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { ParseError, parse } from '../../lib/exposition/parser.js';
+import { ParseError, parse } from '../../lib/exposition/parse/parser.js';
 
 /** dist/spec/exposition/ → the folder beside the repository root. */
 const CONFORMANCE_DIR = new URL('../../../../shared/openmetrics-tests/', import.meta.url);

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { ParseError, parse, type ParseFormat } from '../../lib/exposition/parser.js';
+import { ParseError, parse, type ParseFormat } from '../../lib/exposition/parse/parser.js';
 import { prng } from '../support/prng.js';
 
 const INPUTS = 20_000;

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { OPENMETRICS, PROMETHEUS } from '../../lib/exposition/formats.js';
 import { writeModel } from '../../lib/exposition/model-writer.js';
-import { parse } from '../../lib/exposition/parser.js';
+import { parse } from '../../lib/exposition/parse/parser.js';
 import type { FamilyModel } from '../../lib/exposition/model.js';
 
 const text = readFileSync(new URL('../../../fixtures/prometheus/go-exporter.prom.txt', import.meta.url), 'utf8');

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { FakeClock } from '../../lib/clock.js';
 import { OPENMETRICS, PROMETHEUS } from '../../lib/exposition/formats.js';
-import { parse } from '../../lib/exposition/parser.js';
+import { parse } from '../../lib/exposition/parse/parser.js';
 import { Registry } from '../../lib/registry.js';
 import { goldenCases } from './golden-cases.js';
 

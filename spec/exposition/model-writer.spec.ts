@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OPENMETRICS, PROMETHEUS } from '../../lib/exposition/formats.js';
 import { writeModel } from '../../lib/exposition/model-writer.js';
-import { parse } from '../../lib/exposition/parser.js';
+import { parse } from '../../lib/exposition/parse/parser.js';
 import type { FamilyModel } from '../../lib/exposition/model.js';
 
 const prom = (text: string | Buffer): FamilyModel[] => parse(text, { format: 'prometheus' });

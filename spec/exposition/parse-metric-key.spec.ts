@@ -1,7 +1,7 @@
 // Metric identity: equal label sets share a key in any order or escape spelling, different ones never do.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MetricKeys } from '../../lib/exposition/parse-metric-key.js';
+import { MetricKeys } from '../../lib/exposition/parse/metric-key.js';
 import type { LabelPair } from '../../lib/exposition/model.js';
 
 function rawOf(labels: LabelPair[]): string {

@@ -1,7 +1,7 @@
 // The number grammar, checked before conversion: one line per token, accepted or refused.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseInt64, parseNumber, parseReal } from '../../lib/exposition/parse-number.js';
+import { parseInt64, parseNumber, parseReal } from '../../lib/exposition/parse/number.js';
 
 const value = (token: string): number | undefined => parseNumber(token, 0, token.length);
 const real = (token: string): number | undefined => parseReal(token, 0, token.length);

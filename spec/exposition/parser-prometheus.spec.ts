@@ -1,8 +1,8 @@
 // The Prometheus text 0.0.4 side of parse(): its looser grammar and its mapping into the OpenMetrics model.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ParseError, parse } from '../../lib/exposition/parser.js';
-import type { ParseErrorCode } from '../../lib/exposition/parser.js';
+import { ParseError, parse } from '../../lib/exposition/parse/parser.js';
+import type { ParseErrorCode } from '../../lib/exposition/parse/parser.js';
 import type { FamilyModel } from '../../lib/exposition/model.js';
 
 const prom = (text: string) => parse(text, { format: 'prometheus' });

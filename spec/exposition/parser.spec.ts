@@ -1,8 +1,8 @@
 // The OpenMetrics side of parse(): the model it builds, and one line per rule it enforces (code, line, column).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ParseError, parse } from '../../lib/exposition/parser.js';
-import type { ParseErrorCode } from '../../lib/exposition/parser.js';
+import { ParseError, parse } from '../../lib/exposition/parse/parser.js';
+import type { ParseErrorCode } from '../../lib/exposition/parse/parser.js';
 import type { FamilyModel } from '../../lib/exposition/model.js';
 
 function om(...lines: string[]): string {

@@ -13,7 +13,7 @@ import type { CliIO } from '../../lib/cli/verb.js';
 import { formatOfContentType } from '../../lib/cli/scrape.js';
 import { OPENMETRICS, PROMETHEUS } from '../../lib/exposition/formats.js';
 import { writeModel } from '../../lib/exposition/model-writer.js';
-import { parse } from '../../lib/exposition/parser.js';
+import { parse } from '../../lib/exposition/parse/parser.js';
 import type { FamilyModel } from '../../lib/exposition/model.js';
 import { findOnPath, freePort, stopChild } from '../support/processes.js';
 

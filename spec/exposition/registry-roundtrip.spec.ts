@@ -8,7 +8,7 @@ import { FakeClock } from '../../lib/clock.js';
 import { OPENMETRICS, PROMETHEUS, type ExpositionFormat } from '../../lib/exposition/formats.js';
 import { writeModel } from '../../lib/exposition/model-writer.js';
 import { formatValue } from '../../lib/exposition/numbers.js';
-import { parse } from '../../lib/exposition/parser.js';
+import { parse } from '../../lib/exposition/parse/parser.js';
 import type { FamilyModel, LabelPair, MetricType } from '../../lib/exposition/model.js';
 import { Registry } from '../../lib/registry.js';
 import { prng } from '../support/prng.js';

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { OPENMETRICS, PROMETHEUS, type ExpositionFormat } from '../../lib/exposition/formats.js';
 import { writeModel } from '../../lib/exposition/model-writer.js';
-import { parse, type ParseFormat } from '../../lib/exposition/parser.js';
+import { parse, type ParseFormat } from '../../lib/exposition/parse/parser.js';
 import type { ExemplarModel, FamilyModel, LabelPair, MetricType, SampleModel } from '../../lib/exposition/model.js';
 import { prng } from '../support/prng.js';
 

@@ -4,7 +4,7 @@ import type { Child, Family } from '../../lib/metrics/family.js';
 import type { MetricError } from '../../lib/metrics/errors.js';
 import { ByteWriter } from '../../lib/exposition/byte-writer.js';
 import { PROMETHEUS } from '../../lib/exposition/formats.js';
-import { parse } from '../../lib/exposition/parser.js';
+import { parse } from '../../lib/exposition/parse/parser.js';
 
 /** Renders `family` and, as every serializer test should, checks that the strict parser accepts it. */
 export function render(family: Family<Child>, format: ExpositionFormat = PROMETHEUS, wallMs = 0): string {

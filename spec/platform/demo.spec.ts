@@ -5,7 +5,7 @@ import type { Rig } from './harness.js';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOG_0_7 } from '../../lib/catalog/catalog-0.7.js';
-import { parse } from '../../lib/exposition/parser.js';
+import { parse } from '../../lib/exposition/parse/parser.js';
 import { METRICS_PATH } from '../../lib/server/metrics-route.js';
 import { DEMO_KEY_FILE, demoAccount } from '../../lib/platform/demo-account.js';
 import { createDemo } from '../../lib/platform/demo.js';

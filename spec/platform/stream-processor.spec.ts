@@ -6,7 +6,7 @@ import type { FeatureView } from '../../lib/platform/workspace.js';
 import { FakeClock } from '../../lib/clock.js';
 import { instrumentCatalog } from '../../lib/catalog/instrumentation.js';
 import { OPENMETRICS } from '../../lib/exposition/formats.js';
-import { parse } from '../../lib/exposition/parser.js';
+import { parse } from '../../lib/exposition/parse/parser.js';
 import { Registry } from '../../lib/registry.js';
 import { EventStream } from '../../lib/platform/event-stream.js';
 import { OnlineStore } from '../../lib/platform/online-store.js';

@@ -1,7 +1,7 @@
 // Decodes exposition bytes once, strictly: invalid UTF-8 and a byte order mark are errors ([S "Overall
 // structure"]: UTF-8, no BOM), reported at their line and column. Cost: one native decode; the byte scan
 // that locates a bad sequence runs only after the decoder has already refused the input.
-import { ParseError } from './parse-error.js';
+import { ParseError } from './error.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 

@@ -1,10 +1,10 @@
 // Reads one sample line: name, label set, value, timestamp and exemplar, in either format's whitespace rules.
 // Cost: one pass over the line; allocates only what the model keeps (name, label pairs, exemplar).
 // Invariant: on return every field of SampleLine describes the line just read; anything else has thrown.
-import type { ExemplarModel, LabelPair } from './model.js';
-import type { LineScan } from './parse-scan.js';
-import { quote } from './parse-error.js';
-import { parseInt64, parseNumber, parseReal } from './parse-number.js';
+import type { ExemplarModel, LabelPair } from '../model.js';
+import type { LineScan } from './scan.js';
+import { quote } from './error.js';
+import { parseInt64, parseNumber, parseReal } from './number.js';
 
 const SPACE = 32;
 const QUOTE = 34;

@@ -2,8 +2,8 @@
 // a stateset's state), as a string for Set lookups. Cost: usually zero-copy, the raw `{…}` text itself;
 // a rendering only for escapes, reserved labels or a label order other than the family's first.
 // Invariant: two label sets get the same key exactly when they hold the same names with the same values.
-import type { LabelPair } from './model.js';
-import { escapeLabelValue } from './escape.js';
+import type { LabelPair } from '../model.js';
+import { escapeLabelValue } from '../escape.js';
 
 /** Above this many labels, name positions come from a Map rather than a scan of the reference names. */
 const SCAN_LIMIT = 8;

@@ -1,7 +1,7 @@
 // Which sample names a family of each type owns, in each format, and the label each type reserves.
 // Cost: matching a sample to its family is a startsWith plus at most four suffix compares.
 // Invariant: a sample kind is one bit, so a MetricPoint's singleton samples fit one bitmask.
-import type { MetricType } from './model.js';
+import type { MetricType } from '../model.js';
 
 /** The sample kinds of [S "Metric types"]; each is one bit. */
 export const VALUE = 1;

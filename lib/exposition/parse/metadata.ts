@@ -1,9 +1,9 @@
 // Reads a line that starts with `#`: `# TYPE`, `# HELP`, `# UNIT`, `# EOF`, or (Prometheus 0.0.4 only) a comment.
 // Cost: one pass over the line, one slice per token. Invariant: OpenMetrics accepts only the four exact
 // forms of [S ABNF] ("# " keyword SP name SP rest); anything else throws with the line quoted.
-import type { MetricType } from './model.js';
-import type { LineScan } from './parse-scan.js';
-import { quote } from './parse-error.js';
+import type { MetricType } from '../model.js';
+import type { LineScan } from './scan.js';
+import { quote } from './error.js';
 
 export type MetadataKind = 'type' | 'help' | 'unit' | 'eof' | 'comment';
 

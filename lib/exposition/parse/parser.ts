@@ -18,15 +18,15 @@
 // - families, metrics and series still may not interleave or repeat, and histogram buckets still need
 //   `le`, ascending order, a `+Inf` bucket equal to `_count`; OpenMetrics-only value rules (negative
 //   counters, NaN sums, integral counts, timestamp order) are not applied.
-import type { FamilyModel } from './model.js';
-import { ExpositionBuilder } from './parse-builder.js';
-import { decodeExposition } from './parse-decode.js';
-import { MetadataLine, readMetadata } from './parse-metadata.js';
-import { SampleLine, readSample } from './parse-sample.js';
-import { LineScan, isBlank } from './parse-scan.js';
+import type { FamilyModel } from '../model.js';
+import { ExpositionBuilder } from './builder.js';
+import { decodeExposition } from './decode.js';
+import { MetadataLine, readMetadata } from './metadata.js';
+import { SampleLine, readSample } from './sample.js';
+import { LineScan, isBlank } from './scan.js';
 
-export { ParseError } from './parse-error.js';
-export type { ParseErrorCode } from './parse-error.js';
+export { ParseError } from './error.js';
+export type { ParseErrorCode } from './error.js';
 
 export type ParseFormat = 'openmetrics' | 'prometheus';
 

@@ -2,7 +2,7 @@
 // the lexical pieces every line kind needs (names, escaped strings, blanks). Cost: one charCodeAt per
 // character read; strings are sliced once per token, never built a character at a time.
 // Invariant: every read stays within [lineStart, lineEnd); failures throw ParseError at an exact offset.
-import { ParseError, codePointColumn, quote, type ParseErrorCode } from './parse-error.js';
+import { ParseError, codePointColumn, quote, type ParseErrorCode } from './error.js';
 
 const TAB = 9;
 const LF = 10;
@@ -113,7 +113,7 @@ export class LineScan {
    * Reads an escaped string from `at`: up to an unescaped `"` when `quoted` (a label value, the quote
    * consumed), else to the line end (HELP text). `\\`, `\n` and, where `quoteEscape`, `\"` are escapes;
    * a backslash before any other character stays literal ([S "Escaping"]: `\\a` is preferable to `\a`).
-   * An unescaped `"` in HELP text is literal (see parse-metadata.ts on the upstream help_escaping case).
+   * An unescaped `"` in HELP text is literal (see metadata.ts on the upstream help_escaping case).
    * `cached` is returned instead of a new slice when it holds the same characters.
    * Cost: one charCodeAt per character; one slice, or one concatenation per escape.
    */

@@ -2,13 +2,13 @@
 // bucket order, and the checks that need the whole point (`+Inf` bucket, `_count` = `+Inf`, sum/count pairs).
 // Cost: O(1) per sample plus one Set insert for buckets, quantiles and states; sets are reused across points.
 // Invariant: add() either records the sample, throws, or returns false without changing any state.
-import type { MetricType } from './model.js';
-import type { LineScan } from './parse-scan.js';
-import type { SampleLine } from './parse-sample.js';
-import { quote, type ParseErrorCode } from './parse-error.js';
-import { formatValue } from './numbers.js';
-import { parseReal } from './parse-number.js';
-import { BUCKET, COUNT, CREATED, EXEMPLAR_KINDS, GCOUNT, GSUM, INFO, SUM, TOTAL, VALUE } from './parse-kinds.js';
+import type { MetricType } from '../model.js';
+import type { LineScan } from './scan.js';
+import type { SampleLine } from './sample.js';
+import { quote, type ParseErrorCode } from './error.js';
+import { formatValue } from '../numbers.js';
+import { parseReal } from './number.js';
+import { BUCKET, COUNT, CREATED, EXEMPLAR_KINDS, GCOUNT, GSUM, INFO, SUM, TOTAL, VALUE } from './kinds.js';
 
 export class PointRules {
   /** OpenMetrics value rules apply; Prometheus 0.0.4 keeps only the structural ones. */

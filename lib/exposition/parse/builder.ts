@@ -2,14 +2,14 @@
 // matched to their family by name and type suffix, families and metrics never interleaved or repeated,
 // timestamps consistent per metric. Cost per sample: one suffix match, one label-set key, two Set lookups.
 // Invariant: `families` only ever holds families whose every line so far obeyed these rules.
-import type { FamilyModel, LabelPair, MetricType, SampleModel } from './model.js';
-import type { LineScan } from './parse-scan.js';
-import type { MetadataLine } from './parse-metadata.js';
-import type { SampleLine } from './parse-sample.js';
-import { PointRules } from './parse-checks.js';
-import { MetricKeys } from './parse-metric-key.js';
-import { quote } from './parse-error.js';
-import { ownedNames, reservedLabel, sampleKind, suffixTable, type SuffixTable } from './parse-kinds.js';
+import type { FamilyModel, LabelPair, MetricType, SampleModel } from '../model.js';
+import type { LineScan } from './scan.js';
+import type { MetadataLine } from './metadata.js';
+import type { SampleLine } from './sample.js';
+import { PointRules } from './checks.js';
+import { MetricKeys } from './metric-key.js';
+import { quote } from './error.js';
+import { ownedNames, reservedLabel, sampleKind, suffixTable, type SuffixTable } from './kinds.js';
 
 const NO_TIMESTAMPS = 2;
 const WITH_TIMESTAMPS = 1;
