@@ -32,6 +32,23 @@ export interface ExemplarModel {
   timestamp?: number;
 }
 
+/**
+ * The sparse exponential buckets of one native histogram series (Prometheus' native histograms). Spans are
+ * `[offset, length]` pairs as the protobuf and OpenMetrics 2.0 encodings write them (the first offset is the
+ * first bucket's index, each later one the gap after the previous span); counts are absolute, one per bucket
+ * in span order, so writers delta-encode them where a format wants deltas.
+ */
+export interface NativeBucketsModel {
+  /** -4..8: bucket i covers (2^(2^-schema))^(i-1) .. (2^(2^-schema))^i. */
+  schema: number;
+  zeroThreshold: number;
+  zeroCount: number;
+  positiveSpans: Array<readonly [offset: number, length: number]>;
+  positiveCounts: number[];
+  negativeSpans: Array<readonly [offset: number, length: number]>;
+  negativeCounts: number[];
+}
+
 export interface SampleModel {
   /** The full sample name, suffix included (`http_requests_total`, `rpc_seconds_bucket`). */
   name: string;
@@ -40,6 +57,8 @@ export interface SampleModel {
   /** Unix seconds, possibly fractional; Prometheus text writes it as integer milliseconds. */
   timestamp?: number;
   exemplar?: ExemplarModel;
+  /** A series' native buckets ride on its `_count` sample (`_gcount` for a gauge histogram). */
+  native?: NativeBucketsModel;
 }
 
 export interface FamilyModel {
