@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 
 export type ReleaseStage = 'GA' | 'Preview' | 'Deprecated';
-export type MetricKind = 'rate' | 'ratio' | 'max' | 'average' | 'age' | 'utilization' | 'summary';
+export type MetricKind = 'rate' | 'ratio' | 'max' | 'min' | 'average' | 'age' | 'utilization' | 'summary';
 
 export interface MetricDefinition {
   readonly name: string;
@@ -21,7 +21,7 @@ export interface MetricDefinition {
 
 export interface Catalog {
   readonly version: string;
-  /** Window of every rate, ratio, max, average, utilization and summary. */
+  /** Window of every rate, ratio, max, min, average, utilization and summary. */
   readonly windowSeconds: number;
   readonly slotSeconds: number;
   readonly metrics: readonly MetricDefinition[];
@@ -32,7 +32,7 @@ export class CatalogError extends Error {
   override name = 'CatalogError';
 }
 
-const KINDS: readonly MetricKind[] = ['rate', 'ratio', 'max', 'average', 'age', 'utilization', 'summary'];
+const KINDS: readonly MetricKind[] = ['rate', 'ratio', 'max', 'min', 'average', 'age', 'utilization', 'summary'];
 const STAGES: readonly ReleaseStage[] = ['GA', 'Preview', 'Deprecated'];
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;

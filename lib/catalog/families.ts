@@ -6,8 +6,10 @@ import type { AverageGauge, MaxGauge, RateGauge, RatioGauge, UtilizationGauge } 
 import type { Registry } from '../registry.js';
 import type { EluSource } from '../window/utilization.js';
 import type { Catalog, MetricDefinition, MetricKind } from './catalog.js';
+import { MinGauge } from '../metrics/windowed-gauges.js';
 import { AgeGauge } from './age.js';
 import { CatalogError, helpText } from './catalog.js';
+import { SharedEventLoop } from './shared-event-loop.js';
 
 /** Summary windows rotate in this many steps, so an observation leaves at most window/5 late. */
 const SUMMARY_AGE_BUCKETS = 5;
@@ -26,6 +28,7 @@ export interface FamilyByKind {
   rate: RateGauge;
   ratio: RatioGauge;
   max: MaxGauge;
+  min: MinGauge;
   average: AverageGauge;
   age: AgeGauge;
   utilization: UtilizationGauge;
@@ -38,7 +41,10 @@ export class CatalogFamilies {
 
   constructor(registry: Registry, catalog: Catalog, options: CatalogFamiliesOptions = {}) {
     this.catalog = catalog;
-    for (const metric of catalog.metrics) this.#families.set(metric.name, build(registry, catalog, metric, options));
+    // Every event-loop utilization family reads one sample per scrape, so max, average and minimum agree.
+    const measured = (options.utilization ?? 'event-loop') === 'event-loop' && catalog.metrics.some((metric) => metric.kind === 'utilization');
+    const shared = measured ? { ...options, eventLoop: new SharedEventLoop(registry, options.eventLoop).read } : options;
+    for (const metric of catalog.metrics) this.#families.set(metric.name, build(registry, catalog, metric, shared));
   }
 
   /**
@@ -76,6 +82,8 @@ function build(registry: Registry, catalog: Catalog, metric: MetricDefinition, o
       return registry.ratioGauge(windowed);
     case 'max':
       return registry.maxGauge(windowed);
+    case 'min':
+      return registry.register(new MinGauge({ ...windowed, clock: registry.clock }));
     case 'average':
       return registry.averageGauge(windowed);
     case 'utilization':

@@ -9,6 +9,7 @@ import type { AverageGauge, MaxGauge, RateGauge, RateGaugeChild, RatioGauge, Rat
 import type { AgeGauge } from './age.js';
 import type { Catalog } from './catalog.js';
 import type { CatalogFamiliesOptions } from './families.js';
+import { AddedMetrics } from './added-metrics.js';
 import { CATALOG_0_7 } from './catalog-0.7.js';
 import { loadCatalog } from './catalog.js';
 import { ChildCache } from './child-cache.js';
@@ -26,6 +27,11 @@ export interface GetFeaturesRecord {
   latencySeconds?: number;
   /** HTTP status answered; 400 and above count towards feature_server_errors_rate. */
   status: number;
+  /**
+   * gRPC status code answered, for feature_server_errors_rate_grpc (any code but OK, 0, is an error).
+   * Default: the code the HTTP status maps to, as the error body's `code` carries it (grpc-status.ts).
+   */
+  grpcCode?: number;
   /**
    * Get-features calls this request stands for: 1 for GetFeatures (default), the batch size for
    * GetFeaturesBatch. The request rates count these, as the Metrics API translates a batch into calls.
@@ -82,7 +88,12 @@ export interface InstrumentationOptions extends CatalogFamiliesOptions {
   region: string;
   /** Default: the 0.7 catalog. */
   catalog?: Catalog;
+  /** The server_group_name label of this server's per-server-group rates (catalog 0.9 and later). Default `default`. */
+  serverGroup?: string;
 }
+
+/** The server group a server belongs to when none is named. */
+export const DEFAULT_SERVER_GROUP = 'default';
 
 const REGION = ['aws_region'];
 const SERVICE = ['feature_service_id', 'feature_service_name'];
@@ -91,13 +102,16 @@ const FEATURE_VIEW = ['workspace', 'feature_view_name', 'feature_view_id'];
 /** Registers the catalog's families in `registry` and returns the API that feeds them. */
 export function instrumentCatalog(registry: Registry, options: InstrumentationOptions): MetricsInstrumentation {
   const catalog = options.catalog ?? loadCatalog(CATALOG_0_7);
-  return new MetricsInstrumentation(new CatalogFamilies(registry, catalog, options), options.region, registry.clock.wallMs.bind(registry.clock));
+  const families = new CatalogFamilies(registry, catalog, options);
+  return new MetricsInstrumentation(families, options.region, registry.clock.wallMs.bind(registry.clock), options.serverGroup);
 }
 
 export class MetricsInstrumentation {
   readonly region: string;
+  readonly serverGroup: string;
   readonly families: CatalogFamilies;
   readonly #wallMs: () => number;
+  readonly #added: AddedMetrics;
   readonly #requestsTotal: RateGauge | undefined;
   readonly #requestsByService: RateGauge | undefined;
   readonly #latencyTotal: Summary | undefined;
@@ -128,9 +142,14 @@ export class MetricsInstrumentation {
   readonly #ingestOfflineByView: ChildCache<RateGaugeChild> | undefined;
 
   /** Prefer instrumentCatalog(); this binds to families already registered. */
-  constructor(families: CatalogFamilies, region: string, wallMs: () => number = Date.now) {
+  constructor(families: CatalogFamilies, region: string, wallMs: () => number = Date.now, serverGroup: string = DEFAULT_SERVER_GROUP) {
     if (typeof region !== 'string' || region === '') throw new TypeError(`invalid region ${JSON.stringify(region)}: pass the aws_region label, e.g. "us-west-2"`);
+    if (typeof serverGroup !== 'string' || serverGroup === '') {
+      throw new TypeError(`invalid serverGroup ${JSON.stringify(serverGroup)}: pass the server_group_name label, e.g. "default", or omit it`);
+    }
     this.region = region;
+    this.serverGroup = serverGroup;
+    this.#added = new AddedMetrics(families, region, serverGroup);
     this.families = families;
     this.#wallMs = wallMs;
     this.#requestsTotal = families.get('feature_service_requests_total_rate', 'rate', REGION);
@@ -188,6 +207,7 @@ export class MetricsInstrumentation {
       this.#errors.markTotal(1);
       if (record.status >= 400) this.#errorsByStatus!.get1(record.status).mark(1);
     }
+    this.#added.getFeatures(region, id, name, calls, record.status, record.grpcCode);
   }
 
   /** One Stream Ingest API request, after it was answered or refused. */
@@ -220,7 +240,8 @@ export class MetricsInstrumentation {
 
   /**
    * One Spark micro-batch. Ages are measured from `timestamp` (default now): the oldest event of the
-   * batch gives the max age, the average event time the average age, and the newest event time ever
+   * batch gives the max age, the average event time the average age, the newest event the min age (1.1),
+   * and the newest event time ever
    * written is what spark_stream_served_feature_age counts from at each scrape. The input and
    * processing rates average Spark's own per-batch rates over the window; a negative rate is refused.
    * Runs per batch (seconds apart), so parsing ISO times and allocating here is fine.
@@ -234,6 +255,7 @@ export class MetricsInstrumentation {
     const eventTime = typeof progress.eventTime === 'object' && progress.eventTime !== null ? progress.eventTime : {};
     if (eventTime.min !== undefined) this.#maxEventAge?.labels(...view).record(age(processedAt, toWallMs(eventTime.min)));
     if (eventTime.avg !== undefined) this.#averageEventAge?.labels(...view).record(age(processedAt, toWallMs(eventTime.avg)));
+    if (eventTime.max !== undefined) this.#added.minEventAge(view, age(processedAt, toWallMs(eventTime.max)));
     this.#recordRate(this.#inputRate, view, 'inputRowsPerSecond', progress.inputRowsPerSecond);
     this.#recordRate(this.#processingRate, view, 'processedRowsPerSecond', progress.processedRowsPerSecond);
     if (progress.rowsWritten !== undefined) this.#sparkOnlineWrites?.labels(...view).mark(progress.rowsWritten);
@@ -243,6 +265,7 @@ export class MetricsInstrumentation {
   /** Busy time of a feature server in `region` (utilization source "reports" only). */
   reportServerBusy(ms: number, region: string = this.region): void {
     (region === this.region ? this.#utilizationHere : this.#utilization?.labels(region))?.reportBusy(ms);
+    this.#added.serverBusy(ms, region);
   }
 
   /** Spark's rows-per-second figures: a rate below 0 is a broken report, not a slow stream. */

@@ -4,9 +4,8 @@
 import type { CliIO, Verb } from './verb.js';
 import type { DemoHandle } from '../platform/context.js';
 import { parseArgs } from 'node:util';
-import { CATALOG_0_7 } from '../catalog/catalog-0.7.js';
-import { loadCatalog, loadCatalogFile } from '../catalog/catalog.js';
 import { instrumentCatalog } from '../catalog/instrumentation.js';
+import { CATALOG_VERSIONS, DEFAULT_CATALOG_VERSION, catalogFromFlag } from '../catalog/versions.js';
 import { startDemo } from '../platform/demo.js';
 import { Registry } from '../registry.js';
 import { ServiceAccountStore } from '../server/account-store.js';
@@ -27,7 +26,8 @@ Options:
   --port N           TCP port, 0 for any free one (default ${DEFAULT_PORT})
   --data-dir DIR     where the service-account store lives (default $OMEN_DATA_DIR, else ./.omen)
   --region R         the aws_region label of this deployment (default ${DEFAULT_REGION})
-  --catalog FILE     a catalog JSON file instead of the built-in 0.7 catalog
+  --catalog V|FILE   the built-in catalog version ${CATALOG_VERSIONS.join(', ')} (default ${DEFAULT_CATALOG_VERSION}), or any
+                     other value: a catalog JSON file (write ./${DEFAULT_CATALOG_VERSION} for a file named like a version)
   --demo             run the reference feature platform with demo traffic
 
 Create an API key first: omen service-account create --name NAME`;
@@ -41,7 +41,7 @@ export const verb: Verb = {
     // Whoever can write the data dir can add keys; a missing dir is left for the first create to make.
     await prepareDataDir(store.dir, { create: false });
     const keys = await new LiveKeyIndex(store, { onError: (error) => io.err(`omen serve: ${error.message}`) }).start();
-    const catalog = flags.catalog === undefined ? loadCatalog(CATALOG_0_7) : loadCatalogFile(flags.catalog);
+    const catalog = catalogFromFlag(flags.catalog ?? DEFAULT_CATALOG_VERSION);
     const registry = new Registry();
     // The demo's feature server reports its own busy time, a truer utilization than this process's
     // event loop, which also runs the demo's traffic generator.

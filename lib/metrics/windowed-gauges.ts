@@ -160,7 +160,7 @@ export class RatioGauge extends WindowedGauge<RatioGaugeChild> {
   }
 }
 
-/** Max or average of values recorded in the window (event ages); 0 when the window holds none. */
+/** Max, min or average of values recorded in the window (event ages); 0 when the window holds none. */
 export class StatGaugeChild extends Child {
   constructor(
     readonly family: StatGauge,
@@ -197,6 +197,17 @@ export class MaxGauge extends StatGauge {
 
   protected read(child: StatGaugeChild): number {
     return child.window.max();
+  }
+}
+
+export class MinGauge extends StatGauge {
+  constructor(options: WindowedGaugeOptions) {
+    super(options);
+    this.init();
+  }
+
+  protected read(child: StatGaugeChild): number {
+    return child.window.min();
   }
 }
 

@@ -2,19 +2,7 @@
 // `{"error": reason, "message": reason, "code": <gRPC status code>}`, so Tecton clients read them as usual.
 // Per answer: one JSON.stringify and one write. Always: an error answer has a 4xx or 5xx status.
 import type { ServerResponse } from 'node:http';
-
-// Tecton's HTTP API answers errors with the gRPC status code of the failure (its documented 404 carries
-// `"code": 5`, NOT_FOUND); the numbers are gRPC's status codes (grpc.io, "Status codes and their use").
-const GRPC_CODES: Readonly<Record<number, number>> = {
-  400: 3, // INVALID_ARGUMENT
-  401: 16, // UNAUTHENTICATED
-  403: 7, // PERMISSION_DENIED
-  404: 5, // NOT_FOUND
-  413: 8, // RESOURCE_EXHAUSTED
-  429: 8, // RESOURCE_EXHAUSTED
-  500: 13, // INTERNAL
-  503: 14, // UNAVAILABLE
-};
+import { grpcCodeForHttp } from '../catalog/grpc-status.js';
 
 /** Thrown by platform handlers to answer `status` with `message`; `extra` fields join the error body. */
 export class ApiError extends Error {
@@ -30,7 +18,7 @@ export class ApiError extends Error {
 
 /** The gRPC status code Tecton pairs with an HTTP status: UNKNOWN (2) for 4xx it does not name, INTERNAL (13) for 5xx. */
 export function grpcCode(status: number): number {
-  return GRPC_CODES[status] ?? (status >= 500 ? 13 : 2);
+  return grpcCodeForHttp(status);
 }
 
 /** The error body for `status`: `{error, message, code, ...extra}`. */

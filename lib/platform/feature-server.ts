@@ -9,7 +9,7 @@ import type { RouteMounter } from './mount.js';
 import type { OnlineStore } from './online-store.js';
 import type { JsonObject } from './validate.js';
 import type { FeatureService, FeatureView, ValueType, Workspace } from './workspace.js';
-import { ApiError, sendError, sendJson, toApiError } from './api-error.js';
+import { ApiError, grpcCode, sendError, sendJson, toApiError } from './api-error.js';
 import { mountPost } from './mount.js';
 import { MAX_JOIN_KEY_LENGTH, entityKey } from './online-store.js';
 import { array, describe, field, invalid, object, optionalBoolean, optionalObject, optionalText, parseJsonObject } from './validate.js';
@@ -89,6 +89,7 @@ export class FeatureServer {
         featureServiceId: UNRESOLVED_SERVICE.id,
         featureServiceName: UNRESOLVED_SERVICE.name,
         status,
+        grpcCode: grpcCode(status),
       });
     mountPost(server, GET_FEATURES_PATH, this.getFeatures, this.#options.maxBodyBytes, onRefused);
     mountPost(server, GET_FEATURES_BATCH_PATH, this.getFeaturesBatch, this.#options.maxBodyBytes, onRefused);
@@ -129,6 +130,8 @@ export class FeatureServer {
       featureServiceName: service?.name ?? UNRESOLVED_SERVICE.name,
       latencySeconds: elapsedMs / 1000,
       status,
+      // The code this answer's error body carries (0, OK, for a 200), for feature_server_errors_rate_grpc.
+      grpcCode: grpcCode(status),
       rows,
     });
     if (this.#options.reportBusy) metrics.reportServerBusy(elapsedMs);

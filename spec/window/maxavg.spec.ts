@@ -14,13 +14,15 @@ function near(actual: number, expected: number, message?: string): void {
   assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${message ?? ''} ${actual} != ${expected}`);
 }
 
-test('an empty window reads 0 for both max and average, not NaN or -Infinity', () => {
+test('an empty window reads 0 for max, min and average, not NaN or ±Infinity', () => {
   const { clock, w } = setup();
   assert.is(w.max(), 0);
+  assert.is(w.min(), 0);
   assert.is(w.average(), 0);
   w.record(12);
   clock.advance(3_000);
   assert.is(w.max(), 0);
+  assert.is(w.min(), 0);
   assert.is(w.average(), 0);
 });
 
@@ -31,7 +33,23 @@ test('max and average cover every value recorded in the window', () => {
   w.record(10);
   w.record(1);
   assert.is(w.max(), 10);
+  assert.is(w.min(), 1);
   assert.is(w.average(), 5);
+});
+
+test('a minimum leaves the window with its slot, exactly at the boundary', () => {
+  const { clock, w } = setup(3_000, 1_000);
+  w.record(2);
+  clock.setMonotonic(1_000);
+  w.record(30);
+  clock.setMonotonic(2_000);
+  w.record(6);
+  clock.setMonotonic(2_999);
+  assert.is(w.min(), 2);
+  clock.setMonotonic(3_000);
+  assert.is(w.min(), 6);
+  clock.setMonotonic(5_000);
+  assert.is(w.min(), 0);
 });
 
 test('a maximum leaves the window with its slot, exactly at the boundary', () => {
@@ -58,6 +76,7 @@ test('values below zero and zero itself are values like any other', () => {
   w.record(-3);
   w.record(-1);
   assert.is(w.max(), -1);
+  assert.is(w.min(), -3);
   assert.is(w.average(), -2);
   const z = setup().w;
   z.record(0);
@@ -74,6 +93,7 @@ test('NaN is dropped so one bad value cannot poison a whole window', () => {
   w.record(NaN);
   w.record(4);
   assert.is(w.max(), 4);
+  assert.is(w.min(), 2);
   assert.is(w.average(), 3);
 });
 
@@ -159,6 +179,7 @@ function agreesWithReference(kind: Traffic, seed: number, windowMs: number, slot
     for (let i = lo; i < hi; i++) sum += values[i]!;
     const max = w.max();
     assert.is(max, maxOf(lo, hi), `${kind} max at ${t}`);
+    assert.is(w.min(), hi > lo ? Math.min(...values.slice(lo, hi)) : 0, `${kind} min at ${t}`);
     near(w.average(), hi > lo ? sum / (hi - lo) : 0, `${kind} average at ${t}`);
     const inner = rangeIn(times, t - windowMs + slotMs, t);
     const outer = rangeIn(times, t - windowMs + 1e-9, t);
