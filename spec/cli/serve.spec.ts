@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { CliIO } from '../../lib/cli/verb.js';
+import type { FamilyModel } from '../../lib/exposition/model.js';
+import { CATALOG_0_7 } from '../../lib/catalog/catalog-0.7.js';
+import { catalogVersion } from '../../lib/catalog/versions.js';
 import { main } from '../../lib/cli.js';
+import { parse } from '../../lib/exposition/parse/parser.js';
 import { ServiceAccountStore } from '../../lib/server/account-store.js';
 import { METRICS_PATH } from '../../lib/server/metrics-route.js';
 import { send } from '../server/harness.js';
@@ -138,6 +142,67 @@ test('--demo starts the reference platform: its banner, and its routes answer wi
   } finally {
     s.child.kill('SIGTERM');
     assert.is(await s.exited, 0);
+  }
+});
+
+test('--catalog 0.9 and 1.1 select a built-in version; with --demo every metric of it is served with its labels', async () => {
+  const s = serve(['--demo', '--catalog', '1.1']);
+  try {
+    const port = await portOf(s);
+    await s.line(/\(catalog 1\.1, region us-west-2\)/);
+    const key = (await s.line(/^omen demo: API key: (\S+)$/m))[1]!;
+    const catalog = catalogVersion('1.1');
+    // Every family has a series once the demo has answered a 404, a 400 and run a few micro-batches.
+    let families: FamilyModel[] = [];
+    const deadline = Date.now() + BOUND;
+    for (;;) {
+      const res = await send(port, 'GET', METRICS_PATH, { Authorization: `Tecton-key ${key}` });
+      assert.is(res.status, 200);
+      families = parse(res.body.toString(), { format: 'prometheus' });
+      if (catalog.metrics.every((metric) => (families.find((f) => f.name === metric.name)?.samples.length ?? 0) > 0) || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    for (const metric of catalog.metrics) {
+      const family = families.find((f) => f.name === metric.name);
+      assert.ok(family !== undefined && family.samples.length > 0, `${metric.name} has no samples`);
+      for (const sample of family!.samples) assert.equal(sample.labels.map(([name]) => name).filter((name) => name !== 'quantile'), [...metric.labels], sample.name);
+    }
+  } finally {
+    s.child.kill('SIGTERM');
+    assert.is(await s.exited, 0);
+  }
+  const nine = serve(['--catalog', '0.9']);
+  try {
+    const port = await portOf(nine);
+    await nine.line(/\(catalog 0\.9, /);
+    const text = (await send(port, 'GET', METRICS_PATH, { Authorization: `Tecton-key ${apiKey}` })).body.toString();
+    assert.ok(text.includes('feature_service_requests_total_rate_per_server_group{aws_region="us-west-2",server_group_name="default"} 0 '), text.slice(0, 400));
+    assert.not.ok(text.includes('spark_stream_min_processed_event_age'), '1.1 only');
+  } finally {
+    nine.child.kill('SIGTERM');
+    assert.is(await nine.exited, 0);
+  }
+});
+
+test('--catalog with an unknown version or a missing file exits 1 naming it; a catalog file still works', async () => {
+  const unknown = serve(['--catalog', '0.8']);
+  assert.is(await unknown.exited, 1);
+  assert.match(unknown.output(), /unknown catalog version "0\.8": the built-in versions are 0\.7, 0\.9, 1\.1/);
+  const missing = serve(['--catalog', join(dir, 'nope.json')]);
+  assert.is(await missing.exited, 1);
+  assert.ok(missing.output().includes(join(dir, 'nope.json')), missing.output());
+  const file = join(dir, 'custom.json');
+  writeFileSync(file, JSON.stringify({ ...CATALOG_0_7, version: 'custom', metrics: CATALOG_0_7.metrics.slice(0, 1) }));
+  const custom = serve(['--catalog', file]);
+  try {
+    const port = await portOf(custom);
+    await custom.line(/\(catalog custom, /);
+    const text = (await send(port, 'GET', METRICS_PATH, { Authorization: `Tecton-key ${apiKey}` })).body.toString();
+    assert.ok(text.includes('# TYPE feature_service_requests_total_rate gauge'));
+    assert.not.ok(text.includes('feature_service_requests_rate{'), 'only the file\'s metrics');
+  } finally {
+    custom.child.kill('SIGTERM');
+    assert.is(await custom.exited, 0);
   }
 });
 
