@@ -16,7 +16,7 @@ export class ApiError extends Error {
   }
 }
 
-/** The gRPC status code Tecton pairs with an HTTP status: UNKNOWN (2) for 4xx it does not name, INTERNAL (13) for 5xx. */
+/** The gRPC status code Tecton pairs with an HTTP status (grpc-status.ts): OK (0) below 400, UNKNOWN (2) for 4xx it does not name, INTERNAL (13) for 5xx. */
 export function grpcCode(status: number): number {
   return grpcCodeForHttp(status);
 }

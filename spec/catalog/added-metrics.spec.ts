@@ -78,6 +78,20 @@ test('one process is a fleet of one: its maximum, average and minimum utilizatio
   assert.is(value(text, `feature_server_minimum_utilization${REGION}`), max);
 });
 
+test('busy time reported for another region feeds that region\'s three utilizations alike', async () => {
+  const { clock, metrics, scrape } = setup();
+  for (let second = 0; second < 10; second++) {
+    metrics.reportServerBusy(300, 'eu-central-1');
+    clock.advance(1000);
+  }
+  const text = await scrape();
+  const max = value(text, 'feature_server_utilization{aws_region="eu-central-1"}');
+  assert.ok(max > 20 && max <= 30, `utilization ${max}`);
+  assert.is(value(text, 'feature_server_average_utilization{aws_region="eu-central-1"}'), max);
+  assert.is(value(text, 'feature_server_minimum_utilization{aws_region="eu-central-1"}'), max);
+  assert.is(value(text, `feature_server_minimum_utilization${REGION}`), 0, 'this region is idle');
+});
+
 test('measured from the event loop, the three utilizations read one sample per scrape and agree exactly', async () => {
   let active = 0;
   let idle = 0;
