@@ -13,7 +13,7 @@ export interface AccessEntry {
   method: string;
   path: string;
   status: number;
-  /** Bytes of the answer (body, as sent: compressed when gzipped). */
+  /** Bytes written to the connection for this answer: status line, headers and body as sent (gzipped or not). */
   bytes: number;
   /** From the request's arrival to the answer's end, milliseconds. */
   duration_ms: number;

@@ -254,15 +254,19 @@ export class MetricsServer {
     const started = performance.now();
     const audit = beginAudit(req);
     const remote = req.socket.remoteAddress ?? '';
+    // Bytes on the wire: the socket's count when the answer ends, less its count when the request came.
+    const socket = req.socket;
+    const before = socket.bytesWritten;
+    let sent = 0;
+    res.once('finish', () => (sent = socket.bytesWritten - before));
     res.once('close', () => {
-      const length = Number(res.getHeader('content-length') ?? 0);
       log.write({
         time: new Date().toISOString(),
         remote,
         method: req.method ?? '',
         path: pathOf(req.url ?? ''),
         status: res.statusCode,
-        bytes: req.method === 'HEAD' || !Number.isFinite(length) ? 0 : length,
+        bytes: sent,
         duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
         ...(audit.format === undefined ? {} : { format: audit.format }),
         ...(audit.account === undefined ? {} : { account: audit.account }),
