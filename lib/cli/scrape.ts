@@ -8,6 +8,7 @@ import type { CliIO, Verb } from './verb.js';
 import { UsageError } from './verb.js';
 import type { FamilyModel, LabelPair } from '../exposition/model.js';
 import type { ParseFormat } from '../exposition/parse/parser.js';
+import { httpGet, type GetAnswer } from './http-get.js';
 import { lintBytes, parseFormatOption } from './lint.js';
 
 /** Prometheus 2.49+ with its default scrape_protocols, minus OpenMetrics 0.0.1 which omen does not parse. */
@@ -25,7 +26,7 @@ export const KEY_ENV = 'OMEN_API_KEY';
 const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
 
 const USAGE = `Usage: omen scrape URL [--key-file FILE | --key KEY] [--format openmetrics|prometheus]
-                   [--timeout SECONDS] [--max-bytes N]
+                   [--timeout SECONDS] [--max-bytes N] [--ca FILE | --insecure]
 
 Fetches URL, validates the exposition and prints each family's type, series and samples.
   --key-file FILE    send "Authorization: Tecton-key KEY" with the key read from FILE (surrounding
@@ -36,6 +37,8 @@ Fetches URL, validates the exposition and prints each family's type, series and 
   --timeout SECONDS  give up after this long (default ${DEFAULT_TIMEOUT_SECONDS})
   --max-bytes N      refuse a body longer than N bytes once decompressed; N may end in KiB, MiB or GiB
                      (default 64MiB; Prometheus' body_size_limit works the same way, unlimited unless set)
+  --ca FILE          trust the PEM CA certificates in FILE for an https URL (instead of the system's)
+  --insecure         accept any certificate for an https URL (says so on stderr; for self-signed tests)
 The parser follows the response Content-Type; without a known one it uses --format, else Prometheus 0.0.4.
 "series" counts distinct label sets, so a histogram's buckets, _sum and _count count once.`;
 
@@ -47,11 +50,13 @@ export const verb: Verb = {
     const headers: Record<string, string> = { accept: options.format === undefined ? DEFAULT_ACCEPT : ACCEPT[options.format] };
     const key = await resolveKey(options, io);
     if (key !== undefined) headers.authorization = `Tecton-key ${key}`;
-    let response: Response;
+    const ca = options.caFile === undefined ? undefined : await readCa(options.caFile, io);
+    if (options.insecure) io.err(`omen scrape: warning: --insecure: the server's certificate is not checked, so anyone in between can read the key and forge the answer`);
+    let response: GetAnswer;
     let body: Buffer | undefined;
     try {
-      response = await fetch(options.url, { headers, signal: AbortSignal.timeout(options.timeoutMs), redirect: 'follow' });
-      body = await readCapped(response, options.maxBytes);
+      response = await httpGet(options.url, { headers, timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, ca, insecure: options.insecure });
+      body = response.body;
     } catch (error) {
       io.err(`omen scrape: ${options.url}: ${describeFetchError(error, options.timeoutMs)}`);
       return 1;
@@ -60,12 +65,12 @@ export const verb: Verb = {
       io.err(`omen scrape: ${options.url}: the body is longer than --max-bytes ${options.maxBytes} (${describeSize(options.maxBytes)}) once decompressed: raise --max-bytes if the target really exposes that much`);
       return 1;
     }
-    if (!response.ok) {
+    if (response.status < 200 || response.status > 299) {
       const firstLine = body.toString('utf8').split('\n', 1)[0]?.trim() ?? '';
       io.err(`omen scrape: ${options.url}: HTTP ${response.status} ${response.statusText}${firstLine === '' ? '' : `: ${firstLine}`}`);
       return 1;
     }
-    const contentType = response.headers.get('content-type') ?? '';
+    const contentType = response.headers['content-type'] ?? '';
     const format = formatOfContentType(contentType) ?? options.format ?? 'prometheus';
     if (formatOfContentType(contentType) === undefined) {
       io.err(`omen scrape: note: Content-Type ${JSON.stringify(contentType)} names no known format; parsing as ${format}`);
@@ -114,28 +119,6 @@ function sortedWithout(labels: readonly LabelPair[], reserved: string | undefine
   return labels.filter(([name]) => name !== reserved).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
-/**
- * Reads the body chunk by chunk as fetch decodes it, so a gzip body is capped after decompression too.
- * Returns undefined, having cancelled the download, as soon as it passes `maxBytes`.
- */
-export async function readCapped(response: Response, maxBytes: number): Promise<Buffer | undefined> {
-  if (response.body === null) return Buffer.alloc(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total);
-}
-
 /** --key, else --key-file, else $OMEN_API_KEY; undefined when none is given. */
 async function resolveKey(options: ScrapeOptions, io: CliIO): Promise<string | undefined> {
   if (options.key !== undefined) return options.key;
@@ -155,8 +138,20 @@ async function resolveKey(options: ScrapeOptions, io: CliIO): Promise<string | u
   return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
 }
 
+/** The CA bundle for --ca, read once. */
+async function readCa(path: string, io: CliIO): Promise<Buffer> {
+  try {
+    return await readFile(resolve(io.cwd, path));
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    throw new Error(`cannot read --ca ${JSON.stringify(path)}: ${reason}`);
+  }
+}
+
 interface ScrapeOptions {
   url: string;
+  caFile: string | undefined;
+  insecure: boolean;
   key: string | undefined;
   keyFile: string | undefined;
   format: ParseFormat | undefined;
@@ -170,6 +165,8 @@ function parseArgs(args: string[]): ScrapeOptions {
   let format: ParseFormat | undefined;
   let timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
   let maxBytes = DEFAULT_MAX_BYTES;
+  let caFile: string | undefined;
+  let insecure = false;
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -181,6 +178,11 @@ function parseArgs(args: string[]): ScrapeOptions {
     } else if (flag === '--key-file') {
       keyFile = value();
       if (keyFile === undefined || keyFile === '') throw new UsageError('--key-file needs a path');
+    } else if (flag === '--ca') {
+      caFile = value();
+      if (caFile === undefined || caFile === '') throw new UsageError('--ca needs the path of a PEM file');
+    } else if (flag === '--insecure' && inline === undefined) {
+      insecure = true;
     } else if (flag === '--max-bytes') {
       maxBytes = parseSize(value() ?? '');
     } else if (flag === '--format') {
@@ -199,6 +201,7 @@ function parseArgs(args: string[]): ScrapeOptions {
   }
   if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'missing URL' : `one URL expected, got ${positional.length}`);
   if (key !== undefined && keyFile !== undefined) throw new UsageError('--key and --key-file both given: pass the key one way');
+  if (caFile !== undefined && insecure) throw new UsageError('--ca and --insecure both given: --ca checks the certificate, --insecure skips the check; choose one');
   const url = positional[0] as string;
   let parsed: URL;
   try {
@@ -209,7 +212,7 @@ function parseArgs(args: string[]): ScrapeOptions {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new UsageError(`unsupported URL scheme ${JSON.stringify(parsed.protocol)}: use http:// or https://`);
   }
-  return { url, key, keyFile, format, timeoutMs: Math.round(timeoutSeconds * 1000), maxBytes };
+  return { url, key, keyFile, format, timeoutMs: Math.round(timeoutSeconds * 1000), maxBytes, caFile, insecure };
 }
 
 /** `1048576`, `512KiB`, `64MiB`, `1GiB`: a positive whole number of bytes. */
@@ -233,9 +236,7 @@ function describeFetchError(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return `no complete answer within ${timeoutMs / 1000} s (raise --timeout)`;
   }
-  // undici wraps the system error (ECONNREFUSED, ENOTFOUND, …) as the cause of "fetch failed".
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  const detail = cause?.code ?? cause?.message;
+  const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
   const message = error instanceof Error ? error.message : String(error);
-  return detail === undefined ? `request failed: ${message}` : `request failed: ${message} (${detail})`;
+  return code === undefined || message.includes(code) ? `request failed: ${message}` : `request failed: ${message} (${code})`;
 }

@@ -10,8 +10,10 @@ import { startDemo } from '../platform/demo.js';
 import { Registry } from '../registry.js';
 import { ServiceAccountStore } from '../server/account-store.js';
 import { prepareDataDir, resolveDataDir } from '../server/data-dir.js';
+import { AccessLog } from '../server/access-log.js';
 import { LiveKeyIndex } from '../server/key-index.js';
 import { DEFAULT_SHUTDOWN_MS, MetricsServer } from '../server/server.js';
+import { CertificateWatcher, loadTlsMaterial, type TlsFiles } from '../server/tls.js';
 import { UsageError } from './verb.js';
 
 const DEFAULT_PORT = 8080;
@@ -29,6 +31,11 @@ Options:
   --catalog V|FILE   the built-in catalog version ${CATALOG_VERSIONS.join(', ')} (default ${DEFAULT_CATALOG_VERSION}), or any
                      other value: a catalog JSON file (write ./${DEFAULT_CATALOG_VERSION} for a file named like a version)
   --demo             run the reference feature platform with demo traffic
+  --tls-cert FILE    serve HTTPS with this PEM certificate (its chain may follow it in the file);
+                     renewed files are picked up without a restart (or on SIGHUP)
+  --tls-key FILE     the certificate's PEM private key (required with --tls-cert)
+  --tls-client-ca FILE  require client certificates signed by this CA (mutual TLS), as well as a key
+  --access-log FILE  one JSON line per request to FILE (or - for stdout); reopened on SIGHUP
 
 Create an API key first: omen service-account create --name NAME`;
 
@@ -46,7 +53,33 @@ export const verb: Verb = {
     // The demo's feature server reports its own busy time, a truer utilization than this process's
     // event loop, which also runs the demo's traffic generator.
     const metrics = instrumentCatalog(registry, { region: flags.region, catalog, utilization: flags.demo ? 'reports' : 'event-loop' });
-    const server = new MetricsServer({ source: registry, keys, host: flags.host, port: flags.port, log: io.err });
+    const tlsFiles = flags.tls;
+    const accessLog = flags['access-log'] === undefined ? undefined : new AccessLog(flags['access-log']).onError((error) => io.err(`omen serve: access log: ${error.message}`));
+    const server = new MetricsServer({
+      source: registry,
+      keys,
+      host: flags.host,
+      port: flags.port,
+      log: io.err,
+      ...(tlsFiles === undefined ? {} : { tls: loadTlsMaterial(tlsFiles) }),
+      ...(accessLog === undefined ? {} : { accessLog }),
+    });
+    const certificates =
+      tlsFiles === undefined
+        ? undefined
+        : new CertificateWatcher(tlsFiles, {
+            onReload: (material) => {
+              server.setSecureContext(material);
+              io.err('omen serve: TLS certificate reloaded');
+            },
+            onError: (message) => io.err(`omen serve: ${message}`),
+          });
+    // SIGHUP is what logrotate and certificate renewal hooks send; it is only caught when there is something to redo.
+    const onHangup = () => {
+      certificates?.reload();
+      accessLog?.reopen();
+    };
+    if (certificates !== undefined || accessLog !== undefined) process.on('SIGHUP', onHangup);
     // Signals are caught before anything is announced, since whoever reads "listening" may signal at
     // once: the first one starts a graceful stop, any later one cuts what is still in flight.
     let signals = 0;
@@ -74,8 +107,10 @@ export const verb: Verb = {
       io.out(graceful ? 'omen serve: stopped' : 'omen serve: stopped; in-flight requests were cut');
       return graceful ? 0 : 1;
     } finally {
-      process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal).off('SIGINT', onSignal).off('SIGHUP', onHangup);
       await server.close(0);
+      certificates?.stop();
+      await accessLog?.close();
       keys.stop();
     }
   },
@@ -88,6 +123,8 @@ interface ServeFlags {
   'data-dir': string | undefined;
   catalog: string | undefined;
   demo: boolean;
+  tls: TlsFiles | undefined;
+  'access-log': string | undefined;
 }
 
 function parseFlags(args: string[]): ServeFlags {
@@ -104,6 +141,10 @@ function parseFlags(args: string[]): ServeFlags {
         region: { type: 'string' },
         catalog: { type: 'string' },
         demo: { type: 'boolean' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'tls-client-ca': { type: 'string' },
+        'access-log': { type: 'string' },
       },
     }));
   } catch (error: unknown) {
@@ -114,5 +155,10 @@ function parseFlags(args: string[]): ServeFlags {
   if (!(port >= 0 && port <= 65535)) throw new UsageError(`invalid --port ${JSON.stringify(values.port)}: must be a decimal number from 0 to 65535 (0 picks a free port)`);
   const region = values.region ?? DEFAULT_REGION;
   if (region.trim() === '') throw new UsageError('invalid --region "": pass the aws_region label, e.g. us-west-2');
-  return { host: values.host ?? '127.0.0.1', port, region, 'data-dir': values['data-dir'], catalog: values.catalog, demo: values.demo ?? false };
+  const { 'tls-cert': certFile, 'tls-key': keyFile, 'tls-client-ca': clientCaFile, 'access-log': accessLog } = values;
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--tls-cert and --tls-key go together: give both PEM files, or neither for plain HTTP');
+  if (clientCaFile !== undefined && certFile === undefined) throw new UsageError('--tls-client-ca needs --tls-cert and --tls-key: client certificates are checked over HTTPS only');
+  if (accessLog === '') throw new UsageError('invalid --access-log "": give a file path, or - for stdout');
+  const tls = certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile, clientCaFile };
+  return { host: values.host ?? '127.0.0.1', port, region, 'data-dir': values['data-dir'], catalog: values.catalog, demo: values.demo ?? false, tls, 'access-log': accessLog };
 }

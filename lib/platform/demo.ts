@@ -5,10 +5,10 @@
 import type { DemoContext, DemoHandle, StartDemo } from './context.js';
 import type { DemoAccount } from './demo-account.js';
 import type { Platform, PlatformOptions } from './platform.js';
-import { request } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AUTH_SCHEME } from '../server/auth.js';
 import { demoAccount } from './demo-account.js';
+import { loopbackRequest } from './loopback.js';
 import { GET_FEATURES_BATCH_PATH, GET_FEATURES_PATH } from './feature-server.js';
 import { INGEST_PATH } from './ingest-api.js';
 import { reachableUrl, startPlatform } from './platform.js';
@@ -79,7 +79,9 @@ async function keyWorks(url: string, apiKey: string): Promise<boolean> {
 
 function headStatus(url: string, apiKey: string): Promise<number | undefined> {
   return new Promise((resolve) => {
-    const req = request(reachableUrl(url), { method: 'HEAD', agent: false, headers: { Authorization: `${AUTH_SCHEME} ${apiKey}` }, timeout: 2_000 }, (res) => {
+    const target = reachableUrl(url);
+    const options = { hostname: target.hostname.replace(/^\[|\]$/g, ''), port: target.port, path: target.pathname, method: 'HEAD', agent: false, headers: { Authorization: `${AUTH_SCHEME} ${apiKey}` }, timeout: 2_000 };
+    const req = loopbackRequest(target, options, (res) => {
       res.resume();
       resolve(res.statusCode);
     });

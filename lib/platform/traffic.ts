@@ -6,10 +6,10 @@
 import type { Clock } from '../clock.js';
 import type { EventStream } from './event-stream.js';
 import type { Workspace } from './workspace.js';
-import { Agent, request } from 'node:http';
 import { systemClock } from '../clock.js';
 import { GET_FEATURES_BATCH_PATH, GET_FEATURES_PATH } from './feature-server.js';
 import { INGEST_PATH } from './ingest-api.js';
+import { loopbackAgent, loopbackRequest, type LoopbackAgent } from './loopback.js';
 
 export interface TrafficOptions {
   /** The platform's origin, e.g. `http://127.0.0.1:8080`. */
@@ -74,7 +74,7 @@ export class TrafficGenerator {
   streamEvents = 0;
   /** What it runs with, defaults filled in (the demo's banner prints these). */
   readonly options: ResolvedTrafficOptions;
-  readonly #agent: Agent;
+  readonly #agent: LoopbackAgent;
   readonly #url: URL;
   readonly #random: () => number;
   readonly #services: string[];
@@ -107,7 +107,7 @@ export class TrafficGenerator {
       ...options,
     };
     this.#url = new URL(options.baseUrl);
-    this.#agent = new Agent({ keepAlive: true, maxSockets: this.options.sockets, maxFreeSockets: this.options.sockets });
+    this.#agent = loopbackAgent(this.#url, this.options.sockets);
     this.#random = mulberry32(this.options.seed);
     this.#services = [...options.workspace.services.keys()];
   }
@@ -227,7 +227,8 @@ export class TrafficGenerator {
       }
       if (--this.#inFlight === 0) this.#idle?.();
     };
-    const req = request(
+    const req = loopbackRequest(
+      this.#url,
       {
         agent: this.#agent,
         hostname: this.#url.hostname.replace(/^\[|\]$/g, ''),

@@ -4,6 +4,7 @@
 // Always: unknown and revoked keys get the same answer, so a reply never says whether a key existed.
 import type { IncomingMessage } from 'node:http';
 import type { ServiceAccount } from './account-store.js';
+import type { AuthFailure } from './audit.js';
 import type { KeyVerifier } from './key-index.js';
 
 export const AUTH_SCHEME = 'Tecton-key';
@@ -14,7 +15,7 @@ const MAX_KEY_LENGTH = 512;
 
 export type AuthResult =
   | { ok: true; account: ServiceAccount }
-  | { ok: false; status: 401 | 503; reason: string };
+  | { ok: false; status: 401 | 503; reason: string; failure: AuthFailure };
 
 const MISSING = `missing Authorization header: send "Authorization: ${AUTH_SCHEME} <API key>"`;
 const MALFORMED = `malformed Authorization header: expected "${AUTH_SCHEME} <API key>"`;
@@ -24,13 +25,15 @@ const UNAVAILABLE = 'service accounts are unavailable: the server cannot read it
 /** Checks the request's credentials against `keys`. */
 export function authenticate(req: IncomingMessage, keys: KeyVerifier): AuthResult {
   const header = req.headers.authorization;
-  if (header === undefined || header.trim() === '') return { ok: false, status: 401, reason: MISSING };
+  if (header === undefined || header.trim() === '') return { ok: false, status: 401, reason: MISSING, failure: 'missing' };
   const match = /^\s*(\S+)\s+(\S+)\s*$/.exec(header);
   // Auth schemes are case-insensitive (RFC 9110 §11.1); the key itself is compared exactly.
-  if (match === null || match[1]!.toLowerCase() !== AUTH_SCHEME.toLowerCase()) return { ok: false, status: 401, reason: MALFORMED };
+  if (match === null || match[1]!.toLowerCase() !== AUTH_SCHEME.toLowerCase()) return { ok: false, status: 401, reason: MALFORMED, failure: 'malformed' };
   const key = match[2]!;
-  if (key.length > MAX_KEY_LENGTH || !CREDENTIALS.test(key)) return { ok: false, status: 401, reason: MALFORMED };
+  if (key.length > MAX_KEY_LENGTH || !CREDENTIALS.test(key)) return { ok: false, status: 401, reason: MALFORMED, failure: 'malformed' };
   const check = keys.verify(key);
   if (check.ok) return { ok: true, account: check.account };
-  return check.reason === 'unavailable' ? { ok: false, status: 503, reason: UNAVAILABLE } : { ok: false, status: 401, reason: REFUSED };
+  return check.reason === 'unavailable'
+    ? { ok: false, status: 503, reason: UNAVAILABLE, failure: 'unavailable' }
+    : { ok: false, status: 401, reason: REFUSED, failure: 'unknown' };
 }

@@ -9,6 +9,7 @@ import type { RouteHandler } from './router.js';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { negotiateFormat } from '../exposition/negotiate.js';
+import { noteAudit } from './audit.js';
 import { acceptsGzip } from './encoding.js';
 import { HttpError } from './router.js';
 
@@ -62,6 +63,7 @@ export function metricsRoute(source: ScrapeSource): RouteHandler {
 
   return async ({ req, res }) => {
     const format = negotiateFormat(req.headers.accept);
+    noteAudit(req, { format: format.id });
     let shared: SharedScrape;
     try {
       shared = await scrape(format);

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServiceAccount } from './account-store.js';
 import type { KeyVerifier } from './key-index.js';
+import { noteAudit } from './audit.js';
 import { AUTH_SCHEME, authenticate } from './auth.js';
 import { echo, parseRequestTarget, RequestTargetError } from './request-target.js';
 
@@ -122,6 +123,7 @@ export class Router {
       let account: ServiceAccount | undefined;
       if (route.auth) {
         const result = authenticate(req, this.#options.keys);
+        noteAudit(req, result.ok ? { account: result.account.id } : { authFailure: result.failure });
         if (!result.ok) throw new HttpError(result.status, result.reason, result.status === 401 ? { 'WWW-Authenticate': AUTH_SCHEME } : {});
         account = result.account;
       }

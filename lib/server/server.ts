@@ -3,13 +3,20 @@
 // router lookup plus the handler. Always: an answer is in flight until sent or its connection is gone, and
 // close() lets in-flight requests finish, then cuts whatever is left at its deadline.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
+import type { AccessLog } from './access-log.js';
 import type { KeyVerifier } from './key-index.js';
 import type { ScrapeSource } from './metrics-route.js';
 import type { RouteHandler, RouteOptions } from './router.js';
+import type { TlsMaterial } from './tls.js';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { performance } from 'node:perf_hooks';
+import { beginAudit } from './audit.js';
 import { METRICS_PATH, metricsRoute } from './metrics-route.js';
 import { Router, sendText } from './router.js';
+import { secureContextOptions } from './tls.js';
 
 export const HEALTH_PATH = '/healthz';
 
@@ -61,6 +68,10 @@ export interface MetricsServerOptions {
   limits?: Partial<ServerLimits>;
   /** Handler failures and scrape errors, one line each. Default: stderr. */
   log?: (line: string) => void;
+  /** Serve HTTPS with this certificate (swap it later with setSecureContext); with `ca`, require client certificates. */
+  tls?: TlsMaterial;
+  /** One line per answered request. */
+  accessLog?: AccessLog;
 }
 
 export interface ServerAddress {
@@ -73,12 +84,16 @@ export interface ServerAddress {
 export class MetricsServer {
   readonly router: Router;
   readonly limits: Readonly<ServerLimits>;
-  readonly #server: Server;
+  readonly #server: Server | HttpsServer;
+  readonly #tls: boolean;
+  readonly #accessLog: AccessLog | undefined;
   readonly #host: string;
   readonly #port: number;
   readonly #inFlight = new Set<ServerResponse>();
   /** Each connection's unfinished answers, for the ones Node never closes (see #onConnectionClose). */
   readonly #answers = new WeakMap<Socket, Set<ServerResponse>>();
+  /** TLS connections still waiting for their first request, by remote address and port. */
+  readonly #headerClocks = new Map<string, NodeJS.Timeout>();
   #closing: Promise<{ graceful: boolean }> | undefined;
   #cut = false;
   #address: ServerAddress | undefined;
@@ -96,19 +111,44 @@ export class MetricsServer {
     });
     this.router.route('GET', METRICS_PATH, metricsRoute(options.source));
     this.router.route('GET', HEALTH_PATH, ({ res }) => sendText(res, this.closing ? 503 : 200, this.closing ? 'shutting down' : 'ok'), { auth: false });
-    this.#server = createServer(
-      {
-        headersTimeout: this.limits.headersTimeoutMs,
-        requestTimeout: this.limits.requestTimeoutMs,
-        connectionsCheckingInterval: this.limits.connectionsCheckingIntervalMs,
-        maxHeaderSize: this.limits.maxHeaderBytes,
-      },
-      (req, res) => this.#onRequest(req, res),
-    );
+    this.#accessLog = options.accessLog;
+    const httpOptions = {
+      headersTimeout: this.limits.headersTimeoutMs,
+      requestTimeout: this.limits.requestTimeoutMs,
+      connectionsCheckingInterval: this.limits.connectionsCheckingIntervalMs,
+      maxHeaderSize: this.limits.maxHeaderBytes,
+    };
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => this.#onRequest(req, res);
+    this.#tls = options.tls !== undefined;
+    if (options.tls === undefined) {
+      this.#server = createServer(httpOptions, onRequest);
+    } else {
+      const mutual = options.tls.ca !== undefined;
+      this.#server = createHttpsServer(
+        { ...httpOptions, ...secureContextOptions(options.tls), requestCert: mutual, rejectUnauthorized: mutual, handshakeTimeout: this.limits.headersTimeoutMs },
+        onRequest,
+      );
+      this.#server.on('connection', (socket: Socket) => this.#startHeaderClock(socket));
+      // A failed handshake (plain HTTP, TLS 1.1, no client certificate) ends that connection and nothing else.
+      this.#server.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
+    }
     this.#server.keepAliveTimeout = this.limits.keepAliveTimeoutMs;
     this.#server.maxHeadersCount = 0; // no silent truncation; the router counts them (maxHeaderCount)
     this.#server.maxConnections = this.limits.maxConnections;
-    this.#server.on('connection', (socket: Socket) => socket.once('close', () => this.#onConnectionClose(socket)));
+    // Requests arrive on the TLS socket when there is one, so that is the socket whose answers are tracked.
+    const connected = this.#tls ? 'secureConnection' : 'connection';
+    this.#server.on(connected, (socket: Socket) => socket.once('close', () => this.#onConnectionClose(socket)));
+  }
+
+  /** Whether this server speaks HTTPS. */
+  get tls(): boolean {
+    return this.#tls;
+  }
+
+  /** Serves new connections with this certificate (a renewal); connections already open keep theirs. */
+  setSecureContext(material: TlsMaterial): void {
+    if (!this.#tls) throw new Error('setSecureContext: this server was started without TLS');
+    (this.#server as HttpsServer).setSecureContext(secureContextOptions(material));
   }
 
   /** Mounts another route (the platform's POST routes); authenticated unless `{ auth: false }`. */
@@ -130,7 +170,7 @@ export class MetricsServer {
     const bound = this.#server.address();
     if (bound === null || typeof bound === 'string') throw new Error(`unexpected server address ${String(bound)}`);
     const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
-    this.#address = { host: bound.address, port: bound.port, url: `http://${host}:${bound.port}${METRICS_PATH}` };
+    this.#address = { host: bound.address, port: bound.port, url: `${this.#tls ? 'https' : 'http'}://${host}:${bound.port}${METRICS_PATH}` };
     return this.#address;
   }
 
@@ -171,6 +211,8 @@ export class MetricsServer {
   }
 
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.#firstRequestArrived(req.socket);
+    if (this.#accessLog !== undefined) this.#logWhenClosed(this.#accessLog, req, res);
     this.#inFlight.add(res);
     let answers = this.#answers.get(req.socket);
     if (answers === undefined) this.#answers.set(req.socket, (answers = new Set()));
@@ -183,6 +225,55 @@ export class MetricsServer {
       if (this.closing) setImmediate(() => this.#server.closeIdleConnections());
     });
     void this.router.handle(req, res);
+  }
+
+  /**
+   * Node's header clock starts once the handshake is done; a TLS handshake must count toward the header
+   * timeout too, or a client could hold a connection for two timeouts. So each TCP connection gets one
+   * deadline from its arrival to its first request's headers.
+   */
+  #startHeaderClock(socket: Socket): void {
+    const key = `${socket.remoteAddress}:${socket.remotePort}`;
+    const timer = setTimeout(() => socket.destroy(), this.limits.headersTimeoutMs);
+    timer.unref();
+    this.#headerClocks.set(key, timer);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      if (this.#headerClocks.get(key) === timer) this.#headerClocks.delete(key);
+    });
+  }
+
+  #firstRequestArrived(socket: Socket): void {
+    if (!this.#tls || this.#headerClocks.size === 0) return;
+    const key = `${socket.remoteAddress}:${socket.remotePort}`;
+    clearTimeout(this.#headerClocks.get(key));
+    this.#headerClocks.delete(key);
+  }
+
+  #logWhenClosed(log: AccessLog, req: IncomingMessage, res: ServerResponse): void {
+    const started = performance.now();
+    const audit = beginAudit(req);
+    const remote = req.socket.remoteAddress ?? '';
+    // Bytes on the wire: the socket's count when the answer ends, less its count when the request came.
+    const socket = req.socket;
+    const before = socket.bytesWritten;
+    let sent = 0;
+    res.once('finish', () => (sent = socket.bytesWritten - before));
+    res.once('close', () => {
+      log.write({
+        time: new Date().toISOString(),
+        remote,
+        method: req.method ?? '',
+        path: pathOf(req.url ?? ''),
+        status: res.statusCode,
+        bytes: sent,
+        duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
+        ...(audit.format === undefined ? {} : { format: audit.format }),
+        ...(audit.account === undefined ? {} : { account: audit.account }),
+        ...(audit.authFailure === undefined ? {} : { auth: audit.authFailure }),
+        ...(res.writableFinished ? {} : { aborted: true as const }),
+      });
+    });
   }
 
   /**
@@ -200,6 +291,12 @@ export class MetricsServer {
       res.emit('close');
     }
   }
+}
+
+/** The path without its query: query strings may carry anything, and the log must not. */
+function pathOf(target: string): string {
+  const query = target.indexOf('?');
+  return (query === -1 ? target : target.slice(0, query)).slice(0, 200);
 }
 
 function resolveLimits(given: Partial<ServerLimits>): Readonly<ServerLimits> {

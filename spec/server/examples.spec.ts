@@ -21,6 +21,18 @@ const CONFIGS: [file: string, interval: RegExp][] = [
   ['otel-collector/config.yaml', /^\s*scrape_interval: 30s$/m],
   ['splunk-otel-collector/config.yaml', /^\s*collection_interval: 30s$/m],
   ['datadog/openmetrics.d/conf.yaml', /^\s*min_collection_interval: 30$/m],
+  ['prometheus/prometheus-https.yml', /^\s*scrape_interval: 30s$/m],
+  ['otel-collector/config-https.yaml', /^\s*scrape_interval: 30s$/m],
+  ['splunk-otel-collector/config-https.yaml', /^\s*collection_interval: 30s$/m],
+  ['datadog-https/openmetrics.d/conf.yaml', /^\s*min_collection_interval: 30$/m],
+];
+
+/** The HTTPS variants: an https URL or scheme, and the CA that signed omen's certificate. */
+const HTTPS: [file: string, scheme: RegExp, ca: RegExp][] = [
+  ['prometheus/prometheus-https.yml', /^\s*scheme: https$/m, /^\s*ca_file: \S+$/m],
+  ['otel-collector/config-https.yaml', /^\s*scheme: https$/m, /^\s*ca_file: \S+$/m],
+  ['splunk-otel-collector/config-https.yaml', /endpoint: https:\/\//, /^\s*ca_file: \S+$/m],
+  ['datadog-https/openmetrics.d/conf.yaml', /openmetrics_endpoint: https:\/\//, /^\s*tls_ca_cert: \S+$/m],
 ];
 
 const read = (file: string) => readFileSync(join(EXAMPLES, file), 'utf8');
@@ -37,6 +49,15 @@ for (const [file, interval] of CONFIGS) {
     assert.match(text, new RegExp(`(type: ${AUTH_SCHEME}$|Authorization: "${AUTH_SCHEME} )`, 'm'));
     assert.match(text, interval);
     for (const [line, value] of text.matchAll(/^\s*\w*interval: (\S+)$/gm)) assert.ok(value === '30s' || value === '30', `another interval: ${line!.trim()}`);
+  });
+}
+
+for (const [file, scheme, ca] of HTTPS) {
+  test(`${file} scrapes over https and trusts a named CA`, () => {
+    const text = read(file);
+    assert.match(text, scheme);
+    assert.match(text, ca);
+    assert.not.match(text, /insecure_skip_verify: true|tls_verify: false/);
   });
 }
 
