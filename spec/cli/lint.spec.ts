@@ -101,15 +101,29 @@ test('- reads stdin and names it <stdin> in errors', async () => {
   assert.equal([run.code, run.out.split(' ')[0]], [1, '<stdin>:3:1:']);
 });
 
-test('usage problems exit 2 with the usage text; an unreadable file exits 1', async () => {
-  for (const args of [[], ['a', 'b'], ['--format', 'json', 'x'], ['--format'], ['--strict', 'x']]) {
+test('usage problems exit 2 with the usage text; a missing or unreadable input exits 2, not the findings code 1', async () => {
+  for (const args of [[], ['a', 'b'], ['--format', 'json', 'x'], ['--format'], ['--strict', 'x'], ['--max-bytes', '0', 'x'], ['--max-bytes', '1e3', 'x']]) {
     const run = await lint(args);
     assert.is(run.code, 2, args.join(' '));
     assert.match(run.err, /Usage: omen lint/);
   }
   const missing = await lint(['no-such-file.txt']);
-  assert.is(missing.code, 1);
+  assert.is(missing.code, 2);
   assert.match(missing.err, /cannot read "no-such-file\.txt": ENOENT/);
+  const directory = await lint(['.']);
+  assert.is(directory.code, 2);
+  assert.match(directory.err, /cannot read "\.": EISDIR/);
+});
+
+test('input is capped at --max-bytes: an endless file or stdin is given up on and exits 2', async () => {
+  const endless = await lint(['--max-bytes', '1MiB', '/dev/zero']);
+  assert.is(endless.code, 2);
+  assert.match(endless.err, /\/dev\/zero is longer than --max-bytes 1048576 \(1 MiB\)/);
+  const body = 'a 1\n# EOF\n';
+  assert.is((await lint([`--max-bytes=${body.length}`, '-'], body)).code, 0, 'exactly the cap is read');
+  const over = await lint([`--max-bytes=${body.length - 1}`, '-'], body);
+  assert.is(over.code, 2);
+  assert.match(over.err, /<stdin> is longer than --max-bytes/);
 });
 
 const cases = existsSync(conformance) ? readdirSync(conformance).filter((name) => existsSync(new URL(`${name}/test.json`, conformance))).sort() : [];

@@ -101,6 +101,15 @@ test('bad reports get a 400 naming the field, and the values of the last good re
   assert.is(valueOf(families, 'spark_stream_served_feature_age', LABELS), 1, 'now - the good eventTime.max; hour 24 did not move it');
 });
 
+test('a label field with a lone surrogate is a 400 naming the field, and no series appears', async () => {
+  for (const field of ['workspace', 'feature_view_name', 'feature_view_id'] as const) {
+    const answer = await report({ ...VIEW, [field]: `view\ud800x`, progress: progress() });
+    assert.is(answer.status, 400, `${field}: ${answer.text}`);
+    assert.match(answer.json.error, new RegExp(`^invalid ${field}: .*lone surrogate`));
+  }
+  assert.is(samples(await rig.scrape(), 'spark_stream_input_rate').length, 0);
+});
+
 test('reports need a Tecton key and fit in 256 KiB; the refusals are Tecton’s JSON errors too', async () => {
   const anonymous = await report({ ...VIEW, progress: progress() }, {});
   assert.is(anonymous.status, 401);
