@@ -158,6 +158,21 @@ test('four scrapes started in one tick all get a synchronous collector\'s famili
   assert.equal(errors, []);
 });
 
+test('a HELP text holding carriage returns is written so the parser reads it back, in both formats', async () => {
+  const registry = quiet();
+  const help = 'line one\r\nquote " backslash \\ ends in CR\r';
+  registry.gauge({ name: 'cr_help', help }).set(1);
+  registry.stateSet({ name: 'cr_state', help: 'states\r', states: ['a\rb'] }).setOnly('a\rb');
+  const om = parse(await registry.scrape(OPENMETRICS));
+  const prom = parse(await registry.scrape(PROMETHEUS), { format: 'prometheus' });
+  for (const families of [om, prom]) {
+    assert.is(families[0]?.help, help);
+    assert.is(families[0]?.samples[0]?.value, 1);
+  }
+  assert.is(om[1]?.help, 'states\r');
+  assert.equal(om[1]?.samples[0]?.labels, [['cr_state', 'a\rb']]);
+});
+
 test('concurrent scrapes each get a complete, independent exposition', async () => {
   const registry = quiet();
   const gauge = registry.gauge({ name: 'g', help: '', labelNames: ['i'] });
