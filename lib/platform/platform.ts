@@ -1,7 +1,8 @@
 // The reference feature platform on an omen server: online and offline stores, the feature server, the Stream
 // Ingest API, the stream-progress intake, the stream processor and (optionally) the traffic generator, all
 // mounted on the server `omen serve` runs and fed into the catalog's instrumentation. Runs once at startup.
-// Always: stop() stops the traffic first, lets answers in flight finish, then closes the offline store.
+// Always: every route is mounted before the server listens; stop() stops the traffic first, lets answers in
+// flight finish, then closes the offline store.
 import type { DemoContext } from './context.js';
 import type { TrafficOptions } from './traffic.js';
 import type { Workspace } from './workspace.js';
@@ -30,6 +31,8 @@ export interface PlatformOptions {
   triggerMs?: number;
   /** Offline store rotation size. Default 64 MiB. */
   offlineMaxFileBytes?: number;
+  /** Runs once the server listens (every route mounted) and before traffic starts, with the metrics URL. */
+  beforeTraffic?: (url: string) => Promise<void>;
 }
 
 export interface Platform {
@@ -41,6 +44,8 @@ export interface Platform {
   readonly traffic: TrafficGenerator | undefined;
   /** The origin the routes are served at, e.g. `http://127.0.0.1:8080`. */
   readonly origin: string;
+  /** The metrics endpoint's URL. */
+  readonly url: string;
   stop(): Promise<void>;
 }
 
@@ -68,7 +73,10 @@ export async function startPlatform(context: DemoContext, options: PlatformOptio
     ...(options.triggerMs === undefined ? {} : { triggerMs: options.triggerMs }),
   }).start();
 
-  const origin = reachableUrl(context.url).origin;
+  // Every route is mounted: only now may the port open.
+  const url = await context.listen();
+  await options.beforeTraffic?.(url);
+  const origin = reachableUrl(url).origin;
   const traffic =
     options.apiKey === undefined || options.traffic === false
       ? undefined
@@ -83,6 +91,7 @@ export async function startPlatform(context: DemoContext, options: PlatformOptio
     processor,
     traffic,
     origin,
+    url,
     stop() {
       stopping ??= (async () => {
         const draining = traffic?.stop();

@@ -124,7 +124,7 @@ test('the demo moves all 17 catalog metrics with values measured from its own tr
     const { rows, tornBytes } = await readOfflineRows(run.platform.offline.path);
     assert.is(tornBytes, 0);
     assert.is(rows.length, traffic.ingest.okCalls, 'every acknowledged record is in the offline store');
-    assert.ok(rig.lines.some((line) => line.includes(`curl -H "Authorization: Tecton-key ${run.account.apiKey}" ${rig.context.url}`)), 'banner has a curl');
+    assert.ok(rig.lines.some((line) => line.includes(`curl -H "Authorization: Tecton-key ${run.account.apiKey}" ${run.platform.url}`)), 'banner has a curl');
     assert.ok(
       rig.lines.includes(`omen demo: traffic: 100 get-features calls/s, 10 ingest requests/s, 80 stream events/s in 0.25 s micro-batches; Ctrl-C stops it`),
       'banner states the rates the generator runs at',

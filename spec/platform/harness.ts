@@ -75,7 +75,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const server = new MetricsServer({ source: registry, keys, log: () => {} });
   const address = await server.listen();
   const lines: string[] = [];
-  const context: DemoContext = { metrics, registry, server, store, region: 'us-west-2', clock, url: address.url, log: (line) => lines.push(line) };
+  const context: DemoContext = { metrics, registry, server, store, region: 'us-west-2', clock, listen: async () => address.url, log: (line) => lines.push(line) };
   const auth = { Authorization: `Tecton-key ${apiKey}` };
   return {
     dir,
