@@ -74,8 +74,8 @@ export const verb: Verb = {
       io.out(`omen serve: ${signal}: finishing ${server.inFlight} in-flight request(s), at most ${DEFAULT_SHUTDOWN_MS / 1000} s; send it again to stop now`);
       const closing = server.close(DEFAULT_SHUTDOWN_MS);
       await demo?.stop();
-      const { graceful } = await closing;
-      io.out(graceful ? 'omen serve: stopped' : 'omen serve: stopped; in-flight requests were cut');
+      const { graceful, cut } = await closing;
+      io.out(graceful ? 'omen serve: stopped' : `omen serve: stopped; cut ${cut.length} in-flight request(s) short: ${cut.join('; ')}`);
       return graceful ? 0 : 1;
     } finally {
       process.off('SIGTERM', onSignal).off('SIGINT', onSignal);

@@ -1,13 +1,15 @@
 // The Metrics API HTTP server (node:http): the metrics route, /healthz and the platform's routes, behind
 // timeouts, size and connection limits that slow or oversized clients cannot get around. Per request: one
-// router lookup plus the handler. Always: an answer is in flight until sent or its connection is gone, and
-// close() lets in-flight requests finish, then cuts whatever is left at its deadline.
+// router lookup plus the handler. Always: an answer is in flight until its last byte is flushed to the socket
+// or its connection is gone, and close() lets in-flight answers drain, then cuts whatever is left at its
+// deadline and names each answer it cut.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { KeyVerifier } from './key-index.js';
 import type { ScrapeSource } from './metrics-route.js';
 import type { RouteHandler, RouteOptions } from './router.js';
 import { createServer } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import { METRICS_PATH, metricsRoute } from './metrics-route.js';
 import { Router, sendText } from './router.js';
 
@@ -63,6 +65,13 @@ export interface MetricsServerOptions {
   log?: (line: string) => void;
 }
 
+export interface CloseResult {
+  /** False when the deadline (or cutConnections()) ended answers still in flight. */
+  graceful: boolean;
+  /** Each answer cut short: `GET /path from 127.0.0.1:50123 (1048576 bytes sent)`. */
+  cut: string[];
+}
+
 export interface ServerAddress {
   host: string;
   port: number;
@@ -79,8 +88,9 @@ export class MetricsServer {
   readonly #inFlight = new Set<ServerResponse>();
   /** Each connection's unfinished answers, for the ones Node never closes (see #onConnectionClose). */
   readonly #answers = new WeakMap<Socket, Set<ServerResponse>>();
-  #closing: Promise<{ graceful: boolean }> | undefined;
-  #cut = false;
+  readonly #sockets = new Set<Socket>();
+  #closing: Promise<CloseResult> | undefined;
+  readonly #cut: string[] = [];
   #address: ServerAddress | undefined;
 
   constructor(options: MetricsServerOptions) {
@@ -108,7 +118,10 @@ export class MetricsServer {
     this.#server.keepAliveTimeout = this.limits.keepAliveTimeoutMs;
     this.#server.maxHeadersCount = 0; // no silent truncation; the router counts them (maxHeaderCount)
     this.#server.maxConnections = this.limits.maxConnections;
-    this.#server.on('connection', (socket: Socket) => socket.once('close', () => this.#onConnectionClose(socket)));
+    this.#server.on('connection', (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#onConnectionClose(socket));
+    });
   }
 
   /** Mounts another route (the platform's POST routes); authenticated unless `{ auth: false }`. */
@@ -148,26 +161,39 @@ export class MetricsServer {
   }
 
   /**
-   * Stops accepting connections, closes idle ones, lets in-flight requests finish (their connections
-   * close after the answer), and after `deadlineMs` cuts whatever is left. `graceful` is false then.
+   * Stops accepting connections, closes idle ones, lets in-flight answers drain to their clients (their
+   * connections close after the last byte is flushed), and after `deadlineMs` cuts whatever is left:
+   * `graceful` is false then, and `cut` names each answer cut short.
    */
-  close(deadlineMs = DEFAULT_SHUTDOWN_MS): Promise<{ graceful: boolean }> {
+  close(deadlineMs = DEFAULT_SHUTDOWN_MS): Promise<CloseResult> {
     this.#closing ??= new Promise((resolve) => {
       for (const res of this.#inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       const deadline = setTimeout(() => this.cutConnections(), deadlineMs);
-      this.#server.close(() => {
+      // node:net's close, not node:http's: http's also destroys each connection it deems idle, and that
+      // includes one whose answer is ended but still queued for a slow reader (a large scrape would be cut
+      // off at once). #closeIdle() closes idle connections instead, and waits for those.
+      NetServer.prototype.close.call(this.#server, () => {
         clearTimeout(deadline);
-        resolve({ graceful: !this.#cut });
+        this.#server.close(() => {}); // nothing is left to close; this stops http's connection-check timer
+        resolve({ graceful: this.#cut.length === 0, cut: [...this.#cut] });
       });
-      this.#server.closeIdleConnections();
+      this.#closeIdle();
     });
     return this.#closing;
   }
 
-  /** Ends every connection now, in-flight requests included (a second shutdown signal). */
+  /** Ends every connection now, in-flight answers included (a second shutdown signal, or close()'s deadline). */
   cutConnections(): void {
-    if (this.#inFlight.size > 0) this.#cut = true;
+    for (const res of this.#inFlight) this.#cut.push(describeAnswer(res));
     this.#server.closeAllConnections();
+  }
+
+  /** Closes each connection with no answer in flight; one whose answer is still flushing stays open. */
+  #closeIdle(): void {
+    for (const socket of this.#sockets) {
+      const answers = this.#answers.get(socket);
+      if ((answers === undefined || answers.size === 0) && socket.writableLength === 0) socket.destroy();
+    }
   }
 
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -180,7 +206,7 @@ export class MetricsServer {
       this.#inFlight.delete(res);
       answers.delete(res);
       // The connection this answer used may now be idle; while closing, idle ones must go.
-      if (this.closing) setImmediate(() => this.#server.closeIdleConnections());
+      if (this.closing) setImmediate(() => this.#closeIdle());
     });
     void this.router.handle(req, res);
   }
@@ -191,6 +217,7 @@ export class MetricsServer {
    * their handlers hold (a scrape lease) would never be released. They are destroyed and closed here.
    */
   #onConnectionClose(socket: Socket): void {
+    this.#sockets.delete(socket);
     const answers = this.#answers.get(socket);
     if (answers === undefined) return;
     this.#answers.delete(socket);
@@ -200,6 +227,14 @@ export class MetricsServer {
       res.emit('close');
     }
   }
+}
+
+/** What cutConnections() reports for an answer it cut. */
+function describeAnswer(res: ServerResponse): string {
+  const { req, socket } = res;
+  const from = socket === null ? '' : ` from ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+  const sent = socket === null ? 'not started' : `${socket.bytesWritten} bytes sent`;
+  return `${req.method ?? '?'} ${req.url ?? '?'}${from} (${sent})`;
 }
 
 function resolveLimits(given: Partial<ServerLimits>): Readonly<ServerLimits> {
