@@ -13,6 +13,7 @@ import { mountIngestApi } from './ingest-api.js';
 import { OFFLINE_STORE_FILE, OfflineStore } from './offline-store.js';
 import { OnlineStore } from './online-store.js';
 import { StreamProcessor } from './stream-processor.js';
+import { StreamViewExpiry } from './stream-expiry.js';
 import { mountStreamProgress, recordSparkProgress } from './stream-progress.js';
 import { TrafficGenerator } from './traffic.js';
 import { demoWorkspace } from './workspace.js';
@@ -46,6 +47,7 @@ export interface Platform {
   readonly origin: string;
   /** The metrics endpoint's URL. */
   readonly url: string;
+  readonly expiry: StreamViewExpiry;
   stop(): Promise<void>;
 }
 
@@ -60,7 +62,9 @@ export async function startPlatform(context: DemoContext, options: PlatformOptio
   const reportBusy = metrics.families.get('feature_server_utilization', 'utilization', ['aws_region'])?.source === 'reports';
   new FeatureServer({ workspace, online, metrics, clock, reportBusy, onError }).mount(server);
   mountIngestApi(server, { workspace, online, offline, metrics, clock, onError });
-  mountStreamProgress(server, { metrics, onError });
+  // Views that stop reporting (or that a caller invents) lose their spark_stream_* series after STREAM_VIEW_IDLE_MS.
+  const expiry = new StreamViewExpiry({ metrics, clock }).start();
+  mountStreamProgress(server, { metrics, onError, expiry });
 
   const stream = new EventStream(workspace.stream.name);
   const processor = new StreamProcessor({
@@ -68,7 +72,11 @@ export async function startPlatform(context: DemoContext, options: PlatformOptio
     online,
     views: workspace.stream.featureViews,
     clock,
-    report: (view, progress) => recordSparkProgress(metrics, { workspace: view.workspace, featureViewName: view.name, featureViewId: view.id }, progress),
+    report: (view, progress) => {
+      const labels = { workspace: view.workspace, featureViewName: view.name, featureViewId: view.id };
+      recordSparkProgress(metrics, labels, progress);
+      expiry.seen(labels);
+    },
     onError,
     ...(options.triggerMs === undefined ? {} : { triggerMs: options.triggerMs }),
   }).start();
@@ -92,10 +100,12 @@ export async function startPlatform(context: DemoContext, options: PlatformOptio
     traffic,
     origin,
     url,
+    expiry,
     stop() {
       stopping ??= (async () => {
         const draining = traffic?.stop();
         processor.stop();
+        expiry.stop();
         await draining;
         await offline.close();
       })();
