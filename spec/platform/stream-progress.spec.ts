@@ -86,7 +86,7 @@ const BAD: [string, unknown, RegExp][] = [
 ];
 
 test('bad reports get a 400 naming the field, and the values of the last good report survive them', async () => {
-  // A good report, then the bad ones (the over-cap rate twice: two 1e308s once summed to +Inf in the window).
+  // A good report, then the bad ones (the over-cap rate twice: two 1e308s must not sum to +Inf in the window).
   assert.is((await report({ ...VIEW, progress: progress() })).status, 204);
   for (const [what, body, message] of [...BAD, BAD.find(([what]) => what === 'a finite input rate over the cap')!]) {
     const answer = await report(body);

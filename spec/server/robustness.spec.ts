@@ -244,7 +244,7 @@ test('a request with more headers than maxHeaderCount gets 431, wherever its key
 });
 
 test('over 1000 headers with the key last get 431 by default, not "missing Authorization"', async () => {
-  // Node's own cap (1000 kept, the rest dropped silently) used to lose the key and answer 401.
+  // Node's own cap (1000 kept, the rest dropped silently) would lose the key and answer 401.
   const h = await startServer({ source: new Registry({ clock: new FakeClock() }) });
   try {
     const headers = Object.fromEntries(Array.from({ length: 1100 }, (_, i) => [`x${i}`, '1']));
