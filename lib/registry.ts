@@ -175,7 +175,7 @@ export class Registry {
 
   /** Adds a callback run at every scrape before any family is written; see Collector. */
   addCollector(name: string, run: Collector): void {
-    this.#collectors.push({ name, run, failures: 0, running: false, warned: false });
+    this.#collectors.push({ name, run, failures: 0, inFlight: undefined, warned: false });
   }
 
   /**
@@ -259,18 +259,22 @@ export class Registry {
   }
 
   async #runOne(collector: CollectorState): Promise<CollectorResult> {
-    // A collector still running from an earlier scrape is not started again, so stuck calls cannot pile up.
-    if (collector.running) throw new Error('still running since an earlier scrape; not started again');
-    collector.running = true;
-    const run = Promise.resolve()
-      .then(collector.run)
-      .finally(() => (collector.running = false));
+    // Overlapping scrapes share the collector's run in flight: each gets its families, and a slow or stuck
+    // collector is never started twice, so its calls cannot pile up.
+    if (collector.inFlight === undefined) {
+      const run = Promise.resolve().then(collector.run);
+      collector.inFlight = run;
+      const done = (): void => {
+        if (collector.inFlight === run) collector.inFlight = undefined;
+      };
+      run.then(done, done);
+    }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${this.#collectorTimeoutMs} ms`)), this.#collectorTimeoutMs);
     });
     try {
-      return await Promise.race([run, timeout]);
+      return await Promise.race([collector.inFlight, timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -304,7 +308,8 @@ interface CollectorState {
   name: string;
   run: Collector;
   failures: number;
-  running: boolean;
+  /** The run overlapping scrapes share; undefined between runs. */
+  inFlight: Promise<CollectorResult> | undefined;
   warned: boolean;
 }
 

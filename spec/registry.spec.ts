@@ -130,6 +130,49 @@ test('a collector still running from an earlier scrape is not started again', as
   assert.is(started, 2, 'once it has finished, the next scrape starts it again');
 });
 
+test('overlapping scrapes share an async collector\'s run: each gets its families and no error is counted', async () => {
+  const errors: Error[] = [];
+  const registry = new Registry({ clock: new FakeClock(), onError: (e) => errors.push(e) });
+  let started = 0;
+  registry.addCollector('async', async () => {
+    started++;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return [{ name: 'from_collector', type: 'gauge', help: '', samples: [{ name: 'from_collector', labels: [], value: 1 }] }];
+  });
+  const first = registry.scrape(OPENMETRICS);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const second = registry.scrape(OPENMETRICS);
+  for (const bytes of await Promise.all([first, second])) {
+    assert.equal(parse(bytes).map((f) => f.name), ['from_collector'], 'both scrapes carry the collector family');
+  }
+  assert.is(started, 1, 'one run, shared');
+  assert.equal(errors, []);
+});
+
+test('four scrapes started in one tick all get a synchronous collector\'s families', async () => {
+  const errors: Error[] = [];
+  const registry = new Registry({ clock: new FakeClock(), onError: (e) => errors.push(e) });
+  registry.addCollector('sync', () => [{ name: 'sync_family', type: 'gauge', help: '', samples: [{ name: 'sync_family', labels: [], value: 2 }] }]);
+  const all = await Promise.all([1, 2, 3, 4].map(() => registry.scrape(OPENMETRICS)));
+  for (const bytes of all) assert.equal(parse(bytes).map((f) => f.name), ['sync_family']);
+  assert.equal(errors, []);
+});
+
+test('a HELP text holding carriage returns is written so the parser reads it back, in both formats', async () => {
+  const registry = quiet();
+  const help = 'line one\r\nquote " backslash \\ ends in CR\r';
+  registry.gauge({ name: 'cr_help', help }).set(1);
+  registry.stateSet({ name: 'cr_state', help: 'states\r', states: ['a\rb'] }).setOnly('a\rb');
+  const om = parse(await registry.scrape(OPENMETRICS));
+  const prom = parse(await registry.scrape(PROMETHEUS), { format: 'prometheus' });
+  for (const families of [om, prom]) {
+    assert.is(families[0]?.help, help);
+    assert.is(families[0]?.samples[0]?.value, 1);
+  }
+  assert.is(om[1]?.help, 'states\r');
+  assert.equal(om[1]?.samples[0]?.labels, [['cr_state', 'a\rb']]);
+});
+
 test('concurrent scrapes each get a complete, independent exposition', async () => {
   const registry = quiet();
   const gauge = registry.gauge({ name: 'g', help: '', labelNames: ['i'] });

@@ -23,6 +23,12 @@ export class AgeGauge {
     if (previous === undefined || wallMs > previous) this.#newest.set(child, wallMs);
   }
 
+  /** Drops this series (its source stopped reporting); a later touch() starts it afresh. */
+  forget(labelValues: readonly LabelValue[]): void {
+    this.#newest.delete(this.family.labels(...labelValues));
+    this.family.remove(...labelValues);
+  }
+
   /** Sets every series to (now - newest time) in seconds; runs at scrape. O(series). */
   refresh(nowWallMs: number): void {
     for (const [child, newest] of this.#newest) child.set(Math.max(0, nowWallMs - newest) / 1000);

@@ -262,6 +262,13 @@ export class MetricsInstrumentation {
     if (eventTime.max !== undefined && (progress.numInputRows ?? 1) > 0) this.#servedAge?.touch(view, toWallMs(eventTime.max));
   }
 
+  /** Drops a feature view's spark_stream_* series, e.g. once it has stopped reporting (the platform expires idle views). */
+  forgetStreamView(view: { workspace: string; featureViewName: string; featureViewId: string }): void {
+    const labels = [view.workspace, view.featureViewName, view.featureViewId] as const;
+    for (const family of [this.#maxEventAge, this.#averageEventAge, this.#inputRate, this.#processingRate, this.#sparkOnlineWrites]) family?.remove(...labels);
+    this.#servedAge?.forget(labels);
+  }
+
   /** Busy time of a feature server in `region` (utilization source "reports" only). */
   reportServerBusy(ms: number, region: string = this.region): void {
     (region === this.region ? this.#utilizationHere : this.#utilization?.labels(region))?.reportBusy(ms);

@@ -1,30 +1,45 @@
 // `omen lint`: validates an exposition file (or stdin) with the strict parser and reports the first error as
-// FILE:LINE:COL. Cost: one read and one parse of the whole input. Exit 0 valid, 1 invalid or unreadable, 2 usage.
+// FILE:LINE:COL. Cost: one read (at most --max-bytes) and one parse of the whole input. Exit 0 valid, 1 invalid,
+// 2 when it could not lint: a usage error, an unreadable input, or one longer than --max-bytes.
 // Without --format the content decides: OpenMetrics when it shows a mark only OpenMetrics has (`# EOF`,
 // `# UNIT`, an OpenMetrics-only type, an exemplar, `x_created` beside `x_total`), else Prometheus 0.0.4.
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliIO, Verb } from './verb.js';
 import type { FamilyModel } from '../exposition/model.js';
 import { UsageError } from './verb.js';
+import { DEFAULT_MAX_BYTES, describeSize, parseSize, readStreamCapped } from './input-cap.js';
 import { ParseError, parse, type ParseFormat } from '../exposition/parse/parser.js';
 
-const USAGE = `Usage: omen lint [--format openmetrics|prometheus] FILE|-
+const USAGE = `Usage: omen lint [--format openmetrics|prometheus] [--max-bytes N] FILE|-
 
-Validates an exposition with the strict parser; "-" reads stdin.
+Validates an exposition with the strict parser; "-" reads stdin. An input longer than --max-bytes
+(default 64MiB; N may end in KiB, MiB or GiB) is refused without reading the rest.
 Without --format, the input is OpenMetrics 1.0.0 when it is empty or shows a mark only OpenMetrics has
 (a "# EOF" or "# UNIT" line, an info/stateset/gaugehistogram/unknown TYPE, an exemplar " # {...}", or an
 x_created sample beside x_total), so a truncated OpenMetrics file is reported for its missing # EOF;
 otherwise it is Prometheus text 0.0.4.
-Prints "ok: N families, M samples" and exits 0, or prints FILE:LINE:COL: message (code) and exits 1.`;
+Prints "ok: N families, M samples" and exits 0, or prints FILE:LINE:COL: message (code) and exits 1.
+Exits 2 when it cannot lint: a usage error, an unreadable input, or one over --max-bytes.`;
 
 export const verb: Verb = {
   summary: 'validate an OpenMetrics or Prometheus text exposition',
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { format, file } = parseArgs(args);
-    const input = file === '-' ? await readStream(io.stdin) : await readInput(resolve(io.cwd, file), file);
+    const { format, file, maxBytes } = parseArgs(args);
     const name = file === '-' ? '<stdin>' : file;
+    let input: Buffer | undefined;
+    try {
+      input = await readStreamCapped(file === '-' ? (io.stdin as AsyncIterable<Buffer | string>) : createReadStream(resolve(io.cwd, file)), maxBytes);
+    } catch (error: unknown) {
+      const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+      io.err(`omen lint: cannot read ${JSON.stringify(name)}: ${reason}`);
+      return 2;
+    }
+    if (input === undefined) {
+      io.err(`omen lint: ${name} is longer than --max-bytes ${maxBytes} (${describeSize(maxBytes)}); raise --max-bytes if it really is that large`);
+      return 2;
+    }
     const detected = format === undefined ? detectFormat(input) : undefined;
     const report = lintBytes(input, format ?? detected?.format ?? 'prometheus');
     if (report.error !== undefined) {
@@ -131,14 +146,17 @@ function hasExemplar(line: string): boolean {
   return false;
 }
 
-function parseArgs(args: string[]): { format: ParseFormat | undefined; file: string } {
+function parseArgs(args: string[]): { format: ParseFormat | undefined; file: string; maxBytes: number } {
   let format: ParseFormat | undefined;
+  let maxBytes = DEFAULT_MAX_BYTES;
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg === '--format' ? args[++i] : arg.slice('--format='.length);
       format = parseFormatOption(value);
+    } else if (arg === '--max-bytes' || arg.startsWith('--max-bytes=')) {
+      maxBytes = parseSize((arg === '--max-bytes' ? args[++i] : arg.slice('--max-bytes='.length)) ?? '');
     } else if (arg.startsWith('-') && arg !== '-') {
       throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
     } else {
@@ -148,28 +166,13 @@ function parseArgs(args: string[]): { format: ParseFormat | undefined; file: str
   if (positional.length !== 1) {
     throw new UsageError(positional.length === 0 ? 'missing FILE: give a path, or - for stdin' : `one FILE expected, got ${positional.length}`);
   }
-  return { format, file: positional[0] as string };
+  return { format, file: positional[0] as string, maxBytes };
 }
 
 /** Shared by lint and scrape: the --format value, validated. */
 export function parseFormatOption(value: string | undefined): ParseFormat {
   if (value === 'openmetrics' || value === 'prometheus') return value;
   throw new UsageError(`invalid --format ${JSON.stringify(value ?? '')}: use openmetrics or prometheus`);
-}
-
-async function readInput(path: string, shown: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-    throw new Error(`cannot read ${JSON.stringify(shown)}: ${reason}`);
-  }
-}
-
-async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks);
 }
 
 function plural(n: number, one: string, many: string): string {

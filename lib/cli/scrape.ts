@@ -9,6 +9,7 @@ import { UsageError } from './verb.js';
 import type { FamilyModel, LabelPair } from '../exposition/model.js';
 import type { ParseFormat } from '../exposition/parse/parser.js';
 import { httpGet, type GetAnswer } from './http-get.js';
+import { DEFAULT_MAX_BYTES, describeSize, parseSize } from './input-cap.js';
 import { lintBytes, parseFormatOption } from './lint.js';
 
 /** Prometheus 2.49+ with its default scrape_protocols, minus OpenMetrics 0.0.1 which omen does not parse. */
@@ -19,11 +20,8 @@ const ACCEPT: Record<ParseFormat, string> = {
 };
 /** Seconds; Prometheus' default scrape_timeout. */
 export const DEFAULT_TIMEOUT_SECONDS = 10;
-/** Bytes of (decoded) body accepted before the scrape fails, like Prometheus' body_size_limit; 64 MiB. */
-export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 /** The environment variable read for the key when neither --key nor --key-file is given. */
 export const KEY_ENV = 'OMEN_API_KEY';
-const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
 
 const USAGE = `Usage: omen scrape URL [--key-file FILE | --key KEY] [--format openmetrics|prometheus]
                    [--timeout SECONDS] [--max-bytes N] [--ca FILE | --insecure]
@@ -67,7 +65,7 @@ export const verb: Verb = {
     }
     if (response.status < 200 || response.status > 299) {
       const firstLine = body.toString('utf8').split('\n', 1)[0]?.trim() ?? '';
-      io.err(`omen scrape: ${options.url}: HTTP ${response.status} ${response.statusText}${firstLine === '' ? '' : `: ${firstLine}`}`);
+      io.err(`omen scrape: ${options.url}: HTTP ${response.status} ${printable(response.statusText)}${firstLine === '' ? '' : `: ${printable(firstLine)}`}`);
       return 1;
     }
     const contentType = response.headers['content-type'] ?? '';
@@ -88,6 +86,14 @@ export const verb: Verb = {
     return 0;
   },
 };
+
+/**
+ * The target's own words with every control character (C0, DEL, C1) written as a \\uXXXX escape, as parse
+ * errors quote input: a reason phrase or body must not move the cursor or recolour the terminal.
+ */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 /** The parser a Content-Type asks for, by media type alone, as Prometheus picks it. */
 export function formatOfContentType(contentType: string): ParseFormat | undefined {
@@ -213,23 +219,6 @@ function parseArgs(args: string[]): ScrapeOptions {
     throw new UsageError(`unsupported URL scheme ${JSON.stringify(parsed.protocol)}: use http:// or https://`);
   }
   return { url, key, keyFile, format, timeoutMs: Math.round(timeoutSeconds * 1000), maxBytes, caFile, insecure };
-}
-
-/** `1048576`, `512KiB`, `64MiB`, `1GiB`: a positive whole number of bytes. */
-function parseSize(text: string): number {
-  const match = /^(\d+)(KiB|MiB|GiB)?$/.exec(text);
-  const bytes = match === null ? NaN : Number(match[1]) * (SIZE_UNITS[match[2] ?? ''] ?? NaN);
-  if (!(Number.isSafeInteger(bytes) && bytes > 0)) {
-    throw new UsageError(`invalid --max-bytes ${JSON.stringify(text)}: give a positive whole number of bytes, optionally ending in KiB, MiB or GiB (e.g. 64MiB)`);
-  }
-  return bytes;
-}
-
-function describeSize(bytes: number): string {
-  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
-    if (bytes % size === 0) return `${bytes / size} ${unit}`;
-  }
-  return `${bytes} bytes`;
 }
 
 function describeFetchError(error: unknown, timeoutMs: number): string {

@@ -92,19 +92,23 @@ export const verb: Verb = {
     };
     process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
     let demo: DemoHandle | undefined;
+    let listening: Promise<string> | undefined;
+    const listen = (): Promise<string> =>
+      (listening ??= server.listen().then((address) => {
+        io.out(`omen serve: listening on ${address.url} (catalog ${catalog.version}, region ${flags.region})`);
+        if (keys.size === 0 && !flags.demo) io.err(`omen serve: no service accounts in ${store.path} yet; create one with: omen service-account create --name NAME`);
+        return address.url;
+      }));
     try {
-      const address = await server.listen();
-      io.out(`omen serve: listening on ${address.url} (catalog ${catalog.version}, region ${flags.region})`);
-      if (keys.size === 0 && !flags.demo) io.err(`omen serve: no service accounts in ${store.path} yet; create one with: omen service-account create --name NAME`);
-      if (flags.demo) {
-        demo = await startDemo({ metrics, registry, server, store, region: flags.region, clock: registry.clock, url: address.url, log: io.out });
-      }
+      // The demo mounts its routes, then calls listen(): a route never answers 404 once the port is open.
+      if (flags.demo) demo = await startDemo({ metrics, registry, server, store, region: flags.region, clock: registry.clock, listen, log: io.out });
+      else await listen();
       const signal = await stopRequested;
       io.out(`omen serve: ${signal}: finishing ${server.inFlight} in-flight request(s), at most ${DEFAULT_SHUTDOWN_MS / 1000} s; send it again to stop now`);
       const closing = server.close(DEFAULT_SHUTDOWN_MS);
       await demo?.stop();
-      const { graceful } = await closing;
-      io.out(graceful ? 'omen serve: stopped' : 'omen serve: stopped; in-flight requests were cut');
+      const { graceful, cut } = await closing;
+      io.out(graceful ? 'omen serve: stopped' : `omen serve: stopped; cut ${cut.length} in-flight request(s) short: ${cut.join('; ')}`);
       return graceful ? 0 : 1;
     } finally {
       process.off('SIGTERM', onSignal).off('SIGINT', onSignal).off('SIGHUP', onHangup);

@@ -69,6 +69,10 @@ export class StateSet extends Family<StateSetChild> {
       if (typeof state !== 'string' || this.#indexes.has(state)) {
         throw new MetricError('invalid-option', `${this.name}: state ${quote(state)} must be a string that appears once`, this.name);
       }
+      // A lone surrogate has no UTF-8 form; it would be written as U+FFFD, as a label value would.
+      if (/\p{Cs}/u.test(state)) {
+        throw new MetricError('invalid-option', `${this.name}: state ${quote(state)} holds a lone UTF-16 surrogate; states must be well-formed strings`, this.name);
+      }
       this.#indexes.set(state, this.#indexes.size);
     }
     this.states = [...states];

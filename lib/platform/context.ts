@@ -18,8 +18,12 @@ export interface DemoContext {
   /** The aws_region label of this deployment. */
   readonly region: string;
   readonly clock: Clock;
-  /** The metrics endpoint's URL, e.g. for a built-in scraper. */
-  readonly url: string;
+  /**
+   * Starts the server listening (once; later calls give the same answer) and resolves to the metrics
+   * endpoint's URL. The demo mounts every route before it calls this, so no route answers 404 once the
+   * port is open.
+   */
+  listen(): Promise<string>;
   /** One line to stdout. */
   log(line: string): void;
 }

@@ -1,7 +1,8 @@
 // `omen serve --demo`: the reference feature platform on the server `omen serve` runs, with its own service
 // account and steady traffic, and a banner saying how to reach it (metrics URL, API key, a curl to paste).
-// Runs once at startup. Always: traffic starts once the server accepts the demo's key, or after KEY_READY_MS
-// without it, with a log line saying its requests may be refused (401) until the server loads the key.
+// Runs once at startup. Always: every route is mounted before the server listens, and traffic starts once the
+// server accepts the demo's key, or after KEY_READY_MS without it, with a log line saying its requests may be
+// refused (401) until the server loads the key.
 import type { DemoContext, DemoHandle, StartDemo } from './context.js';
 import type { DemoAccount } from './demo-account.js';
 import type { Platform, PlatformOptions } from './platform.js';
@@ -30,10 +31,12 @@ export interface DemoRun extends DemoHandle {
 export function createDemo(options: DemoOptions = {}): (context: DemoContext) => Promise<DemoRun> {
   return async (context) => {
     const account = await demoAccount(context.store);
-    if (!(await keyWorks(context.url, account.apiKey))) {
-      context.log(`omen demo: the server does not accept the demo key yet (after ${KEY_READY_MS / 1000} s); traffic may see 401s until it does`);
-    }
-    const platform = await startPlatform(context, { ...options, dataDir: context.store.dir, apiKey: account.apiKey });
+    const beforeTraffic = async (url: string): Promise<void> => {
+      if (!(await keyWorks(url, account.apiKey))) {
+        context.log(`omen demo: the server does not accept the demo key yet (after ${KEY_READY_MS / 1000} s); traffic may see 401s until it does`);
+      }
+    };
+    const platform = await startPlatform(context, { ...options, dataDir: context.store.dir, apiKey: account.apiKey, beforeTraffic });
     banner(context, account, platform);
     return { platform, account, stop: () => platform.stop() };
   };
@@ -56,8 +59,8 @@ function banner(context: DemoContext, account: DemoAccount, platform: Platform):
       : `using service account "demo" (id ${account.id}) with the key kept in ${account.keyFile}`,
   );
   log(`API key: ${account.apiKey}`);
-  log(`metrics: ${context.url}`);
-  log(`  curl -H "Authorization: ${AUTH_SCHEME} ${account.apiKey}" ${context.url}`);
+  log(`metrics: ${platform.url}`);
+  log(`  curl -H "Authorization: ${AUTH_SCHEME} ${account.apiKey}" ${platform.url}`);
   const traffic = platform.traffic?.options;
   if (traffic !== undefined) {
     log(

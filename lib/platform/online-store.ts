@@ -1,10 +1,13 @@
 // The online store: the latest feature values per feature view and entity, in memory, as the feature server
-// reads them. write() and read(): one or two Map operations, no copying. Always: a row never goes back to
-// an older event time, and a view never holds more than maxRowsPerView entities (the oldest are evicted).
+// reads them. write() and read(): one or two Map operations, no copying (an eviction scans the few views).
+// Always: a row never goes back to an older event time, a view never holds more than maxRowsPerView entities
+// and the store never more than maxRows (the entity written first is evicted, from the fullest view).
 import type { FeatureView } from './workspace.js';
 
 /** Default entities kept per feature view; the demo's populations are far smaller. */
 export const DEFAULT_MAX_ROWS_PER_VIEW = 100_000;
+/** Default entities kept in the whole store, so callers inventing entity keys cannot grow it without bound. */
+export const DEFAULT_MAX_ROWS = 100_000;
 
 export interface OnlineRow {
   /** In the order of the view's features; int64 values as decimal strings, as Tecton serves them. */
@@ -24,12 +27,13 @@ const KEY_SEPARATOR = '\u001f';
 
 export class OnlineStore {
   readonly maxRowsPerView: number;
+  readonly maxRows: number;
   readonly #views = new Map<FeatureView, Map<string, OnlineRow>>();
+  #rows = 0;
 
-  constructor(options: { maxRowsPerView?: number } = {}) {
-    const max = options.maxRowsPerView ?? DEFAULT_MAX_ROWS_PER_VIEW;
-    if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`invalid maxRowsPerView=${String(max)}: must be a whole number >= 1`);
-    this.maxRowsPerView = max;
+  constructor(options: { maxRowsPerView?: number; maxRows?: number } = {}) {
+    this.maxRowsPerView = atLeastOne('maxRowsPerView', options.maxRowsPerView ?? DEFAULT_MAX_ROWS_PER_VIEW);
+    this.maxRows = atLeastOne('maxRows', options.maxRows ?? DEFAULT_MAX_ROWS);
   }
 
   /**
@@ -41,7 +45,11 @@ export class OnlineStore {
     if (rows === undefined) this.#views.set(view, (rows = new Map()));
     const previous = rows.get(entityKey);
     if (previous !== undefined && previous.eventTimeMs > eventTimeMs) return false;
-    if (previous === undefined && rows.size >= this.maxRowsPerView) rows.delete(rows.keys().next().value!);
+    if (previous === undefined) {
+      if (rows.size >= this.maxRowsPerView) this.#evictFrom(rows);
+      else if (this.#rows >= this.maxRows) this.#evictFrom(this.#fullestView());
+      this.#rows++;
+    }
     rows.set(entityKey, { values, eventTimeMs });
     return true;
   }
@@ -54,6 +62,29 @@ export class OnlineStore {
   size(view: FeatureView): number {
     return this.#views.get(view)?.size ?? 0;
   }
+
+  /** Entities held in all. */
+  get rows(): number {
+    return this.#rows;
+  }
+
+  #evictFrom(rows: Map<string, OnlineRow>): void {
+    const first = rows.keys().next();
+    if (first.done === true) return;
+    rows.delete(first.value);
+    this.#rows--;
+  }
+
+  #fullestView(): Map<string, OnlineRow> {
+    let fullest: Map<string, OnlineRow> | undefined;
+    for (const rows of this.#views.values()) if (fullest === undefined || rows.size > fullest.size) fullest = rows;
+    return fullest!;
+  }
+}
+
+function atLeastOne(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`invalid ${name}=${String(value)}: must be a whole number >= 1`);
+  return value;
 }
 
 /** The store key of an entity: its join-key values in the view's join-key order. */

@@ -1,7 +1,8 @@
 // The reference feature platform on an omen server: online and offline stores, the feature server, the Stream
 // Ingest API, the stream-progress intake, the stream processor and (optionally) the traffic generator, all
 // mounted on the server `omen serve` runs and fed into the catalog's instrumentation. Runs once at startup.
-// Always: stop() stops the traffic first, lets answers in flight finish, then closes the offline store.
+// Always: every route is mounted before the server listens; stop() stops the traffic first, lets answers in
+// flight finish, then closes the offline store.
 import type { DemoContext } from './context.js';
 import type { TrafficOptions } from './traffic.js';
 import type { Workspace } from './workspace.js';
@@ -12,6 +13,7 @@ import { mountIngestApi } from './ingest-api.js';
 import { OFFLINE_STORE_FILE, OfflineStore } from './offline-store.js';
 import { OnlineStore } from './online-store.js';
 import { StreamProcessor } from './stream-processor.js';
+import { StreamViewExpiry } from './stream-expiry.js';
 import { mountStreamProgress, recordSparkProgress } from './stream-progress.js';
 import { TrafficGenerator } from './traffic.js';
 import { demoWorkspace } from './workspace.js';
@@ -30,6 +32,8 @@ export interface PlatformOptions {
   triggerMs?: number;
   /** Offline store rotation size. Default 64 MiB. */
   offlineMaxFileBytes?: number;
+  /** Runs once the server listens (every route mounted) and before traffic starts, with the metrics URL. */
+  beforeTraffic?: (url: string) => Promise<void>;
 }
 
 export interface Platform {
@@ -41,6 +45,9 @@ export interface Platform {
   readonly traffic: TrafficGenerator | undefined;
   /** The origin the routes are served at, e.g. `http://127.0.0.1:8080`. */
   readonly origin: string;
+  /** The metrics endpoint's URL. */
+  readonly url: string;
+  readonly expiry: StreamViewExpiry;
   stop(): Promise<void>;
 }
 
@@ -55,7 +62,9 @@ export async function startPlatform(context: DemoContext, options: PlatformOptio
   const reportBusy = metrics.families.get('feature_server_utilization', 'utilization', ['aws_region'])?.source === 'reports';
   new FeatureServer({ workspace, online, metrics, clock, reportBusy, onError }).mount(server);
   mountIngestApi(server, { workspace, online, offline, metrics, clock, onError });
-  mountStreamProgress(server, { metrics, onError });
+  // Views that stop reporting (or that a caller invents) lose their spark_stream_* series after STREAM_VIEW_IDLE_MS.
+  const expiry = new StreamViewExpiry({ metrics, clock }).start();
+  mountStreamProgress(server, { metrics, onError, expiry });
 
   const stream = new EventStream(workspace.stream.name);
   const processor = new StreamProcessor({
@@ -63,12 +72,19 @@ export async function startPlatform(context: DemoContext, options: PlatformOptio
     online,
     views: workspace.stream.featureViews,
     clock,
-    report: (view, progress) => recordSparkProgress(metrics, { workspace: view.workspace, featureViewName: view.name, featureViewId: view.id }, progress),
+    report: (view, progress) => {
+      const labels = { workspace: view.workspace, featureViewName: view.name, featureViewId: view.id };
+      recordSparkProgress(metrics, labels, progress);
+      expiry.seen(labels);
+    },
     onError,
     ...(options.triggerMs === undefined ? {} : { triggerMs: options.triggerMs }),
   }).start();
 
-  const origin = reachableUrl(context.url).origin;
+  // Every route is mounted: only now may the port open.
+  const url = await context.listen();
+  await options.beforeTraffic?.(url);
+  const origin = reachableUrl(url).origin;
   const traffic =
     options.apiKey === undefined || options.traffic === false
       ? undefined
@@ -83,10 +99,13 @@ export async function startPlatform(context: DemoContext, options: PlatformOptio
     processor,
     traffic,
     origin,
+    url,
+    expiry,
     stop() {
       stopping ??= (async () => {
         const draining = traffic?.stop();
         processor.stop();
+        expiry.stop();
         await draining;
         await offline.close();
       })();

@@ -60,6 +60,8 @@ export interface StreamProgressRouteOptions {
   maxBodyBytes?: number;
   /** Unexpected handler failures (answered 500). */
   onError?: (error: unknown) => void;
+  /** Told of each view recorded, for idle expiry (StreamViewExpiry). */
+  expiry?: { seen(view: ViewLabels): void };
 }
 
 /** The HTTP route: `{workspace, feature_view_name, feature_view_id, progress}` in, 204 out. */
@@ -75,6 +77,7 @@ export function streamProgressRoute(options: StreamProgressRouteOptions): RouteH
       };
       const progress = object(root.progress, 'progress', "Spark's StreamingQueryProgress as JSON (the listener's event.progress.json)");
       options.metrics.recordStreamProgress(toStreamProgress(view, progress, 'progress'));
+      options.expiry?.seen(view);
       res.writeHead(204, { 'Cache-Control': 'no-store' }).end();
     } catch (error: unknown) {
       sendError(res, toApiError(error, options.onError ?? (() => {})));

@@ -71,8 +71,13 @@ export function optionalObject(value: unknown, path: string): JsonObject | undef
   return value === undefined || value === null ? undefined : object(value, path);
 }
 
+/** A lone surrogate has no UTF-8 form: a label value holding one could not be written, so it is refused here. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 export function text(value: unknown, path: string, maxLength = 256): string {
-  if (typeof value !== 'string' || value === '' || value.length > maxLength) throw invalid(path, value, `a non-empty string of at most ${maxLength} characters`);
+  if (typeof value !== 'string' || value === '' || value.length > maxLength || LONE_SURROGATE.test(value)) {
+    throw invalid(path, value, `a non-empty string of at most ${maxLength} characters, valid Unicode (no lone surrogate)`);
+  }
   return value;
 }
 

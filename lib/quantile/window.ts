@@ -39,7 +39,7 @@ export interface WindowedQuantilesOptions {
  *
  * The clock is read at every insert, so buffered values are always filed before the next boundary empties a
  * bucket, and a value observed after an idle gap is never mistaken for one from before it. (Reading it only
- * every few inserts, as an earlier version did, lost up to that many fresh values after a gap.)
+ * every few inserts would lose up to that many fresh values after a gap.)
  */
 export class WindowedQuantiles {
   readonly #clock: Clock;

@@ -2,7 +2,7 @@
 // under a lock file (file-lock.ts) so concurrent `omen service-account` runs never lose an edit. Only key
 // hashes are stored. Always: a corrupt or unreadable store is an error naming the file, never silently reset.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatKeyHash, generateApiKey, KEY_HASH } from './api-key.js';
 import { writeFileAtomic } from './atomic-file.js';
@@ -44,12 +44,22 @@ export class ServiceAccountStore {
     this.#now = options.now ?? (() => new Date());
   }
 
-  /** Every account with its key hash; none when the file does not exist yet. */
+  /**
+   * Every account with its key hash; none when the file does not exist yet. A file that someone besides
+   * its owner may write, or that another user owns, is refused: whoever can write it can add a key.
+   */
   async read(): Promise<StoredServiceAccount[]> {
     let text: string;
     try {
-      text = await readFile(this.path, 'utf8');
+      const file = await open(this.path, 'r');
+      try {
+        checkOwnership(this.path, await file.stat()); // the file read is the file checked
+        text = await file.readFile('utf8');
+      } finally {
+        await file.close();
+      }
     } catch (error: unknown) {
+      if (error instanceof StoreError) throw error;
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw new StoreError(`cannot read service-account store ${this.path}: ${(error as Error).message}; check its owner and permissions`);
     }
@@ -147,6 +157,22 @@ export function parseStore(text: string, path: string): StoredServiceAccount[] {
       keyHash: field('keyHash', (v) => KEY_HASH.test(v)),
     };
   });
+}
+
+/** The store must be writable by its owner only, and that owner must be this user or root. */
+function checkOwnership(path: string, info: { uid: number; mode: number }): void {
+  const uid = process.getuid?.();
+  if (uid === undefined) return; // no POSIX owners (Windows): nothing to compare
+  const mode = (info.mode & 0o777).toString(8).padStart(4, '0');
+  if (info.uid !== uid && info.uid !== 0) {
+    throw new StoreError(
+      `service-account store ${path} belongs to another user (owner uid ${info.uid}, this process runs as uid ${uid}), who could add keys; ` +
+        `refusing it: run omen as that user or "chown ${uid} ${path}"`,
+    );
+  }
+  if ((info.mode & 0o022) !== 0) {
+    throw new StoreError(`service-account store ${path} is writable by its group or others (mode ${mode}), who could add keys; refusing it: run "chmod 600 ${path}"`);
+  }
 }
 
 function checkText(what: string, value: unknown, min: number, max: number): string {

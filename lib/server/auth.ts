@@ -26,7 +26,9 @@ const UNAVAILABLE = 'service accounts are unavailable: the server cannot read it
 export function authenticate(req: IncomingMessage, keys: KeyVerifier): AuthResult {
   const header = req.headers.authorization;
   if (header === undefined || header.trim() === '') return { ok: false, status: 401, reason: MISSING, failure: 'missing' };
-  const match = /^\s*(\S+)\s+(\S+)\s*$/.exec(header);
+  // credentials = auth-scheme 1*SP token68 (RFC 9110 §11.4): spaces only, not tab or NBSP; Node has
+  // already trimmed the optional whitespace around the field value.
+  const match = /^([^ ]+) +([^ ]+)$/.exec(header);
   // Auth schemes are case-insensitive (RFC 9110 §11.1); the key itself is compared exactly.
   if (match === null || match[1]!.toLowerCase() !== AUTH_SCHEME.toLowerCase()) return { ok: false, status: 401, reason: MALFORMED, failure: 'malformed' };
   const key = match[2]!;

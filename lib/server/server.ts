@@ -1,7 +1,8 @@
 // The Metrics API HTTP server (node:http): the metrics route, /healthz and the platform's routes, behind
 // timeouts, size and connection limits that slow or oversized clients cannot get around. Per request: one
-// router lookup plus the handler. Always: an answer is in flight until sent or its connection is gone, and
-// close() lets in-flight requests finish, then cuts whatever is left at its deadline.
+// router lookup plus the handler. Always: an answer is in flight until its last byte is flushed to the socket
+// or its connection is gone, and close() lets in-flight answers drain, then cuts whatever is left at its
+// deadline and names each answer it cut.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
@@ -12,6 +13,7 @@ import type { RouteHandler, RouteOptions } from './router.js';
 import type { TlsMaterial } from './tls.js';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { Server as NetServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { beginAudit } from './audit.js';
 import { METRICS_PATH, metricsRoute } from './metrics-route.js';
@@ -74,6 +76,13 @@ export interface MetricsServerOptions {
   accessLog?: AccessLog;
 }
 
+export interface CloseResult {
+  /** False when the deadline (or cutConnections()) ended answers still in flight. */
+  graceful: boolean;
+  /** Each answer cut short: `GET /path from 127.0.0.1:50123 (1048576 bytes sent)`. */
+  cut: string[];
+}
+
 export interface ServerAddress {
   host: string;
   port: number;
@@ -94,8 +103,9 @@ export class MetricsServer {
   readonly #answers = new WeakMap<Socket, Set<ServerResponse>>();
   /** TLS connections still waiting for their first request, by remote address and port. */
   readonly #headerClocks = new Map<string, NodeJS.Timeout>();
-  #closing: Promise<{ graceful: boolean }> | undefined;
-  #cut = false;
+  readonly #sockets = new Set<Socket>();
+  #closing: Promise<CloseResult> | undefined;
+  readonly #cut: string[] = [];
   #address: ServerAddress | undefined;
 
   constructor(options: MetricsServerOptions) {
@@ -137,7 +147,10 @@ export class MetricsServer {
     this.#server.maxConnections = this.limits.maxConnections;
     // Requests arrive on the TLS socket when there is one, so that is the socket whose answers are tracked.
     const connected = this.#tls ? 'secureConnection' : 'connection';
-    this.#server.on(connected, (socket: Socket) => socket.once('close', () => this.#onConnectionClose(socket)));
+    this.#server.on(connected, (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#onConnectionClose(socket));
+    });
   }
 
   /** Whether this server speaks HTTPS. */
@@ -188,26 +201,39 @@ export class MetricsServer {
   }
 
   /**
-   * Stops accepting connections, closes idle ones, lets in-flight requests finish (their connections
-   * close after the answer), and after `deadlineMs` cuts whatever is left. `graceful` is false then.
+   * Stops accepting connections, closes idle ones, lets in-flight answers drain to their clients (their
+   * connections close after the last byte is flushed), and after `deadlineMs` cuts whatever is left:
+   * `graceful` is false then, and `cut` names each answer cut short.
    */
-  close(deadlineMs = DEFAULT_SHUTDOWN_MS): Promise<{ graceful: boolean }> {
+  close(deadlineMs = DEFAULT_SHUTDOWN_MS): Promise<CloseResult> {
     this.#closing ??= new Promise((resolve) => {
       for (const res of this.#inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       const deadline = setTimeout(() => this.cutConnections(), deadlineMs);
-      this.#server.close(() => {
+      // node:net's close, not node:http's: http's also destroys each connection it deems idle, and that
+      // includes one whose answer is ended but still queued for a slow reader (a large scrape would be cut
+      // off at once). #closeIdle() closes idle connections instead, and waits for those.
+      NetServer.prototype.close.call(this.#server, () => {
         clearTimeout(deadline);
-        resolve({ graceful: !this.#cut });
+        this.#server.close(() => {}); // nothing is left to close; this stops http's connection-check timer
+        resolve({ graceful: this.#cut.length === 0, cut: [...this.#cut] });
       });
-      this.#server.closeIdleConnections();
+      this.#closeIdle();
     });
     return this.#closing;
   }
 
-  /** Ends every connection now, in-flight requests included (a second shutdown signal). */
+  /** Ends every connection now, in-flight answers included (a second shutdown signal, or close()'s deadline). */
   cutConnections(): void {
-    if (this.#inFlight.size > 0) this.#cut = true;
+    for (const res of this.#inFlight) this.#cut.push(describeAnswer(res));
     this.#server.closeAllConnections();
+  }
+
+  /** Closes each connection with no answer in flight; one whose answer is still flushing stays open. */
+  #closeIdle(): void {
+    for (const socket of this.#sockets) {
+      const answers = this.#answers.get(socket);
+      if ((answers === undefined || answers.size === 0) && socket.writableLength === 0) socket.destroy();
+    }
   }
 
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -222,7 +248,7 @@ export class MetricsServer {
       this.#inFlight.delete(res);
       answers.delete(res);
       // The connection this answer used may now be idle; while closing, idle ones must go.
-      if (this.closing) setImmediate(() => this.#server.closeIdleConnections());
+      if (this.closing) setImmediate(() => this.#closeIdle());
     });
     void this.router.handle(req, res);
   }
@@ -282,6 +308,7 @@ export class MetricsServer {
    * their handlers hold (a scrape lease) would never be released. They are destroyed and closed here.
    */
   #onConnectionClose(socket: Socket): void {
+    this.#sockets.delete(socket);
     const answers = this.#answers.get(socket);
     if (answers === undefined) return;
     this.#answers.delete(socket);
@@ -297,6 +324,14 @@ export class MetricsServer {
 function pathOf(target: string): string {
   const query = target.indexOf('?');
   return (query === -1 ? target : target.slice(0, query)).slice(0, 200);
+}
+
+/** What cutConnections() reports for an answer it cut. */
+function describeAnswer(res: ServerResponse): string {
+  const { req, socket } = res;
+  const from = socket === null ? '' : ` from ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+  const sent = socket === null ? 'not started' : `${socket.bytesWritten} bytes sent`;
+  return `${req.method ?? '?'} ${req.url ?? '?'}${from} (${sent})`;
 }
 
 function resolveLimits(given: Partial<ServerLimits>): Readonly<ServerLimits> {

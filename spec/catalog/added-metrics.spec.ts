@@ -6,7 +6,7 @@ import { Registry } from '../../lib/registry.js';
 import { instrumentCatalog } from '../../lib/catalog/instrumentation.js';
 import { catalogVersion } from '../../lib/catalog/versions.js';
 import { grpcCodeForHttp } from '../../lib/catalog/grpc-status.js';
-import { seriesOf, value } from './scrape-text.js';
+import { seriesOf, value } from '../support/samples.js';
 
 const FS = 'feature_service_id="fs-1",feature_service_name="fraud"';
 const VIEW = { workspace: 'prod', featureViewName: 'clicks', featureViewId: 'fv-9' };

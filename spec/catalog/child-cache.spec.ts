@@ -4,7 +4,7 @@ import { FakeClock } from '../../lib/clock.js';
 import { Registry } from '../../lib/registry.js';
 import { ChildCache } from '../../lib/catalog/child-cache.js';
 import type { MetricError } from '../../lib/metrics/errors.js';
-import { value } from './scrape-text.js';
+import { value } from '../support/samples.js';
 
 function setup(maxChildren?: number) {
   const errors: MetricError[] = [];

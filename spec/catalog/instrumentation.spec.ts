@@ -7,7 +7,8 @@ import { loadCatalog } from '../../lib/catalog/catalog.js';
 import { instrumentCatalog } from '../../lib/catalog/instrumentation.js';
 import type { InstrumentationOptions } from '../../lib/catalog/instrumentation.js';
 import type { MetricError } from '../../lib/metrics/errors.js';
-import { sample, seriesOf, value } from './scrape-text.js';
+import { sample, seriesOf, value } from '../support/samples.js';
+import { prng } from '../support/prng.js';
 
 const FS = 'feature_service_id="fs-1",feature_service_name="fraud"';
 const FV = 'workspace="prod",feature_view_name="clicks",feature_view_id="fv-9"';
@@ -22,15 +23,6 @@ function setup(options: Partial<InstrumentationOptions> = {}) {
   return { clock, registry, metrics, scrape, errors };
 }
 
-/** A seeded PRNG (mulberry32), so random traffic is the same on every run. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('steady get-features traffic reads as its request rate, per region and per feature service', async () => {
   const { clock, metrics, scrape } = setup();
@@ -70,7 +62,7 @@ test('errors rate is the percent of all requests answered with each error status
   for (const status of [404, 500, 503]) {
     assert.ok(Math.abs(value(text, `feature_server_errors_rate{status="${status}"}`) - (100 * counts.get(status)!) / 2000) < 1e-9);
   }
-  const series = seriesOf(text, 'feature_server_errors_rate').map((line) => line.split(' ')[0]);
+  const series = seriesOf(text, 'feature_server_errors_rate');
   assert.equal(series.sort(), ['404', '500', '503'].map((s) => `feature_server_errors_rate{status="${s}"}`), 'successes are not a series');
 });
 

@@ -5,14 +5,15 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { main } from '../../lib/cli.js';
 import type { CliIO } from '../../lib/cli/verb.js';
-import { DEFAULT_ACCEPT, DEFAULT_MAX_BYTES } from '../../lib/cli/scrape.js';
+import { DEFAULT_MAX_BYTES } from '../../lib/cli/input-cap.js';
+import { DEFAULT_ACCEPT } from '../../lib/cli/scrape.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'omen-scrape-'));
 /** A valid 0.0.4 body of exactly `bytes` bytes: one gauge whose HELP text pads it out. */
@@ -142,6 +143,23 @@ test('a non-2xx answer prints the status and the first line of the body and exit
   const run = await scrape([`${base}/denied`]);
   assert.is(run.code, 1);
   assert.match(run.err, /HTTP 401 Unauthorized: missing or invalid Tecton-key$/);
+});
+
+test('control characters in the reason phrase and body are escaped, so none reaches the terminal', async () => {
+  // node:http refuses to send such a reason phrase, so the answer is written on a raw socket.
+  const body = '\x1b[2J\x1b[31mred\x07 alert\x7f\u009b\n';
+  const raw = createNetServer((socket) => {
+    socket.once('data', () => socket.end(`HTTP/1.1 500 Bad\x1b[2J\x7fnews\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`));
+  });
+  await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+  try {
+    const run = await scrape([`http://127.0.0.1:${(raw.address() as AddressInfo).port}/metrics`]);
+    assert.is(run.code, 1);
+    assert.not.match(run.err, /[\u0000-\u001f\u007f-\u009f]/, JSON.stringify(run.err));
+    assert.match(run.err, /HTTP 500 Bad\\u001b\[2J\\u007fnews: \\u001b\[2J\\u001b\[31mred\\u0007 alert\\u007f\\u009b$/);
+  } finally {
+    await new Promise((resolve) => raw.close(resolve));
+  }
 });
 
 test('a refused connection is reported with its cause and exits 1', async () => {

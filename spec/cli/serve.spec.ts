@@ -17,6 +17,7 @@ import { parse } from '../../lib/exposition/parse/parser.js';
 import { ServiceAccountStore } from '../../lib/server/account-store.js';
 import { METRICS_PATH } from '../../lib/server/metrics-route.js';
 import { send } from '../server/harness.js';
+import { freePort } from '../support/processes.js';
 
 const CLI = fileURLToPath(new URL('../../lib/cli.js', import.meta.url));
 const BOUND = 20_000;
@@ -203,6 +204,27 @@ test('--catalog with an unknown version or a missing file exits 1 naming it; a c
   } finally {
     custom.child.kill('SIGTERM');
     assert.is(await custom.exited, 0);
+  }
+});
+
+test('--demo mounts every route before the port opens: the first answer is never a 404', async () => {
+  const port = await freePort();
+  const s = serve(['--demo', '--port', String(port)]);
+  try {
+    const paths = ['/api/v1/observability/stream-progress', '/api/v1/feature-service/get-features', '/ingest'];
+    let first: number[] | undefined;
+    const deadline = Date.now() + BOUND;
+    while (first === undefined && Date.now() < deadline && s.child.exitCode === null) {
+      try {
+        first = await Promise.all(paths.map(async (path) => (await send(port, 'POST', path, { 'Content-Type': 'application/json' }, Buffer.from('{}'))).status));
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 2)); // not listening yet
+      }
+    }
+    assert.equal(first, [401, 401, 401], 'each platform route refuses the keyless request; none is missing');
+  } finally {
+    s.child.kill('SIGTERM');
+    await s.exited;
   }
 });
 

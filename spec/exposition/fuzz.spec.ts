@@ -1,13 +1,13 @@
 // Seeded mutation fuzzing: 20,000 damaged expositions, each parsed in both formats, must end in a result or a
-// ParseError with a sane position, never any other exception. Seeds: hand-written expositions and the upstream cases.
+// ParseError with a sane position, never any other exception. Seeds: hand-written expositions, omen's own
+// conformance corpus and, when present, the upstream cases.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { ParseError, parse, type ParseFormat } from '../../lib/exposition/parse/parser.js';
+import { ownCases, upstreamCases } from '../support/conformance.js';
 import { prng } from '../support/prng.js';
 
 const INPUTS = 20_000;
-const UPSTREAM = new URL('../../../../shared/openmetrics-tests/', import.meta.url);
 
 const SEEDS = [
   [
@@ -47,13 +47,8 @@ const INTERESTING_BYTES = [0x0a, 0x20, 0x09, 0x23, 0x7b, 0x7d, 0x22, 0x5c, 0x2c,
 const TOKENS = ['# EOF\n', 'NaN', '+Inf', '-Inf', '1e309', '0x1', '_total', '_bucket', ' # {a="b"} 1', '{le="+Inf"}', '\n# TYPE a counter\n', '\ufeff', '\r\n', '"', '\\'];
 
 function seeds(): Uint8Array[] {
-  const out = SEEDS.map((text) => new TextEncoder().encode(text));
-  if (existsSync(UPSTREAM)) {
-    for (const name of readdirSync(UPSTREAM).sort()) {
-      const file = new URL(`${name}/metrics`, UPSTREAM);
-      if (existsSync(file)) out.push(readFileSync(file));
-    }
-  }
+  const out: Uint8Array[] = SEEDS.map((text) => new TextEncoder().encode(text));
+  for (const { input } of [...ownCases(), ...(upstreamCases() ?? [])]) out.push(input);
   return out;
 }
 

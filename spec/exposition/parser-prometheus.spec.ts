@@ -61,9 +61,38 @@ test('blanks and tabs separate tokens, blank lines and comments are skipped, a t
   assert.equal(prom(text), [{ name: 'a', type: 'gauge', samples: [{ name: 'a', labels: [['x', '1'], ['y', '2']], value: 5, timestamp: 1 }] }]);
 });
 
-test('HELP escapes only backslash and newline; quotes stay as written', () => {
-  const [family] = prom('# HELP a one\\\\two\\nthree \\"q\\" "raw"\na 1\n');
-  assert.is(family?.help, 'one\\two\nthree \\"q\\" "raw"');
+test('HELP escapes only backslash and newline; a raw quote stays as written', () => {
+  const [family] = prom('# HELP a one\\\\two\\nthree "raw"\na 1\n');
+  assert.is(family?.help, 'one\\two\nthree "raw"');
+});
+
+test('an undefined escape is refused: \\" and \\t in HELP, \\t in a label value', () => {
+  rejects('# HELP a say \\"q\\"\na 1\n', 'bad-escape', 1, 14);
+  rejects('# HELP a tab\\there\na 1\n', 'bad-escape', 1, 13);
+  rejects('a{x="tab\\there"} 1\n', 'bad-escape', 1, 9);
+  assert.equal(prom('a{x="q\\"\\\\\\n"} 1\n')[0]?.samples[0]?.labels, [['x', 'q"\\\n']]);
+});
+
+test('HELP may hold a carriage return, even as its last character', () => {
+  assert.is(prom('# HELP a x\ry\r\na 1\n')[0]?.help, 'x\ry\r');
+  rejects('# TYPE a gauge\r\na 1\n', 'bad-line-ending', 1);
+  rejects('a 1\r\n', 'bad-line-ending', 1);
+});
+
+test('# TYPE unknown is OpenMetrics, not 0.0.4', () => {
+  rejects('# TYPE a unknown\na 1\n', 'bad-type', 1);
+});
+
+test('the value may follow a label set with no blank between them', () => {
+  assert.equal(prom('a{x="1"}1\nb{} 2\n').map((f) => f.samples[0]?.value), [1, 2]);
+  rejects('a1\n', 'missing-value', 1);
+});
+
+test('a value past float64 is refused, as Prometheus refuses it', () => {
+  rejects('a 1e400\n', 'bad-number', 1, 3);
+  rejects('a -1e400\n', 'bad-number', 1, 3);
+  rejects(`a ${'9'.repeat(400)}\n`, 'bad-number', 1, 3);
+  assert.is(prom('a +Inf\n')[0]?.samples[0]?.value, Infinity);
 });
 
 test('HELP may follow the samples once, but TYPE may not', () => {

@@ -81,6 +81,11 @@ test('a raw double quote in HELP is literal, as the upstream help_escaping case 
   assert.is(parse(om('# HELP a say "hi" \\\\"'))[0]?.help, 'say "hi" \\"');
 });
 
+test('HELP may hold a carriage return, even as its last character ([S ABNF] normal-char); other lines may not end in CR', () => {
+  assert.is(parse(om('# HELP a x\ry\r', 'a 1'))[0]?.help, 'x\ry\r');
+  rejects(om('# TYPE a gauge\r', 'a 1'), 'bad-line-ending', 1);
+});
+
 test('label values may hold #, braces, spaces and NUL without ending the label set', () => {
   const [family] = parse(om('a{x="} # {",y="\u0000"} 1'));
   assert.equal(family?.samples[0]?.labels, [['x', '} # {'], ['y', '\u0000']]);
@@ -215,6 +220,10 @@ const cases: Array<[string, string | Uint8Array, ParseErrorCode, number, number]
   ['a bucket le that overflows to -Inf', '# TYPE h histogram\nh_bucket{le="-1e400"} 0\nh_bucket{le="+Inf"} 0\n# EOF\n', 'bad-le', 2, 10],
   ['a quantile that overflows float64', '# TYPE s summary\ns{quantile="1e400"} 1\n# EOF\n', 'bad-quantile', 2, 3],
   ['a quantile of NaN', '# TYPE s summary\ns{quantile="NaN"} 1\n# EOF\n', 'bad-quantile', 2, 3],
+  ['a sample value that overflows float64', 'a 1e400\n# EOF\n', 'bad-number', 1, 3],
+  ['a counter value that overflows float64', '# TYPE c counter\nc_total 1e400\n# EOF\n', 'bad-number', 2, 9],
+  ['a negative value that overflows float64', 'a -1e400\n# EOF\n', 'bad-number', 1, 3],
+  ['an exemplar value that overflows float64', '# TYPE c counter\nc_total 1 # {} 1e400\n# EOF\n', 'bad-number', 2, 16],
   ['# EOF ending in CR', 'a 1\n# EOF\r', 'bad-line-ending', 2, 6],
   // codes each pinned by a case of their own
   ['a sample name starting with a digit', '1a 1\n# EOF\n', 'bad-metric-name', 1, 1],

@@ -44,6 +44,7 @@ refuses('bucket bounds that do not increase', () => new Histogram({ name: 'h', h
 refuses('a NaN bucket bound', () => new Histogram({ name: 'h', help: '', buckets: [NaN] }), 'invalid-option', 'NaN');
 refuses('a stateset without states', () => new StateSet({ name: 's', help: '', states: [] }), 'invalid-option', 'states');
 refuses('a stateset with a repeated state', () => new StateSet({ name: 's', help: '', states: ['a', 'a'] }), 'invalid-option', '"a"');
+refuses('a stateset state with a lone surrogate', () => new StateSet({ name: 's', help: '', states: ['ok', 'bad\ud800'] }), 'invalid-option', 'lone UTF-16 surrogate');
 
 test('a counter named with _total drops the suffix for its family name', () => {
   assert.is(new Counter({ name: 'requests_total', help: '' }).name, 'requests');

@@ -11,6 +11,7 @@ import { DEMO_KEY_FILE, demoAccount } from '../../lib/platform/demo-account.js';
 import { createDemo } from '../../lib/platform/demo.js';
 import { readOfflineRows } from '../../lib/platform/offline-store.js';
 import { SHORT_CATALOG, samples, startRig, valueOf, waitFor } from './harness.js';
+import { near } from '../support/near.js';
 
 const FAST = { getFeaturesPerSecond: 100, ingestPerSecond: 10, invalidIngestEvery: 5, streamEventsPerSecond: 80, notFoundEvery: 20, malformedEvery: 30 };
 const TRIGGER_MS = 250;
@@ -22,8 +23,6 @@ async function scrapeOverHttp(rig: Rig, apiKey: string): Promise<FamilyModel[]> 
   return parse(answer.text);
 }
 
-const near = (actual: number, expected: number, tolerance: number, what: string) =>
-  assert.ok(Math.abs(actual - expected) <= expected * tolerance, `${what}: ${actual} is not within ${tolerance * 100}% of ${expected}`);
 
 test('the demo moves all 17 catalog metrics with values measured from its own traffic', async () => {
   const rig = await startRig({ catalog: SHORT_CATALOG, utilization: 'reports' });
@@ -52,7 +51,7 @@ test('the demo moves all 17 catalog metrics with values measured from its own tr
     const region = { aws_region: 'us-west-2' };
     const sentCallRate = traffic.getFeatures.calls / seconds;
     const total = valueOf(families, 'feature_service_requests_total_rate', region);
-    near(total, sentCallRate, 0.2, 'feature_service_requests_total_rate against the calls the generator sent');
+    near(total, sentCallRate, 'feature_service_requests_total_rate against the calls the generator sent', 0.2);
     let byService = 0;
     for (const service of run.platform.workspace.services.values()) {
       const rate = valueOf(families, 'feature_service_requests_rate', { feature_service_name: service.name, feature_service_id: service.id });
@@ -62,7 +61,7 @@ test('the demo moves all 17 catalog metrics with values measured from its own tr
     byService += valueOf(families, 'feature_service_requests_rate', { feature_service_name: 'unknown' });
     // Each series' window started at its first request, so their slots cut the traffic at different times:
     // a batch (5 calls at once) on one side of a boundary moves one series by up to 5 calls per window.
-    near(byService, total, 0.05, 'per-service rates add up to the total');
+    near(byService, total, 'per-service rates add up to the total', 0.05);
 
     const p50 = valueOf(families, 'feature_service_total_latency', { quantile: '0.5' });
     const p99 = valueOf(families, 'feature_service_total_latency', { quantile: '0.99' });
@@ -88,7 +87,7 @@ test('the demo moves all 17 catalog metrics with values measured from its own tr
       // Events wait at most one trigger interval (plus scheduling delay) before their batch runs.
       assert.ok(avgAge > 0 && maxAge >= avgAge && maxAge < 2, `${view.name} ages avg=${avgAge} max=${maxAge}`);
       const input = valueOf(families, 'spark_stream_input_rate', labels);
-      near(input, eventRate, 0.25, `${view.name} input rate against the events produced`);
+      near(input, eventRate, `${view.name} input rate against the events produced`, 0.25);
       // Spark's processing rate, per batch: numInputRows over the batch's whole-ms duration, at least 1 ms. The
       // gauge averages the reports of its 4 s window (and the slot in progress), so it lies within the range of
       // the reports of the last 6 s: a superset, which can only widen the range.
@@ -103,7 +102,7 @@ test('the demo moves all 17 catalog metrics with values measured from its own tr
       assert.ok(valueOf(families, 'spark_stream_online_store_write_rate', labels) > 0, `${view.name} writes`);
     }
 
-    near(valueOf(families, 'stream_ingestapi_request_rate', region), traffic.ingest.requests / seconds, 0.2, 'ingest request rate');
+    near(valueOf(families, 'stream_ingestapi_request_rate', region), traffic.ingest.requests / seconds, 'ingest request rate', 0.2);
     assert.ok(valueOf(families, 'stream_ingestapi_request_processing_latency', { quantile: '0.5' }) > 0, 'ingest latency');
     const invalidRate = (traffic.ingest.byStatus[400] ?? 0) / seconds;
     const errorRate = valueOf(families, 'stream_ingestapi_request_processing_error_rate', { error_code: '4xx' });
@@ -115,8 +114,8 @@ test('the demo moves all 17 catalog metrics with values measured from its own tr
       online += valueOf(families, 'stream_ingestapi_online_store_write_rate', labels);
       offline += valueOf(families, 'stream_ingestapi_offline_store_write_rate', labels);
     }
-    near(offline, traffic.ingest.okCalls / seconds, 0.2, 'offline write rate against the records acknowledged');
-    near(online, offline, 0.01, 'every ingested row reaches both stores');
+    near(offline, traffic.ingest.okCalls / seconds, 'offline write rate against the records acknowledged', 0.2);
+    near(online, offline, 'every ingested row reaches both stores', 0.01);
     assert.is(samples(families, 'stream_ingestapi_request_processing_error_rate', { error_code: '5xx' }).length, 0, 'no 5xx');
 
     await run.stop();
@@ -124,7 +123,7 @@ test('the demo moves all 17 catalog metrics with values measured from its own tr
     const { rows, tornBytes } = await readOfflineRows(run.platform.offline.path);
     assert.is(tornBytes, 0);
     assert.is(rows.length, traffic.ingest.okCalls, 'every acknowledged record is in the offline store');
-    assert.ok(rig.lines.some((line) => line.includes(`curl -H "Authorization: Tecton-key ${run.account.apiKey}" ${rig.context.url}`)), 'banner has a curl');
+    assert.ok(rig.lines.some((line) => line.includes(`curl -H "Authorization: Tecton-key ${run.account.apiKey}" ${run.platform.url}`)), 'banner has a curl');
     assert.ok(
       rig.lines.includes(`omen demo: traffic: 100 get-features calls/s, 10 ingest requests/s, 80 stream events/s in 0.25 s micro-batches; Ctrl-C stops it`),
       'banner states the rates the generator runs at',

@@ -4,14 +4,13 @@
 import type { Clock } from '../../lib/clock.js';
 import type { Catalog } from '../../lib/catalog/catalog.js';
 import type { MetricsInstrumentation } from '../../lib/catalog/instrumentation.js';
-import type { FamilyModel, SampleModel } from '../../lib/exposition/model.js';
+import type { FamilyModel } from '../../lib/exposition/model.js';
 import type { DemoContext } from '../../lib/platform/context.js';
 import type { Platform } from '../../lib/platform/platform.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { systemClock } from '../../lib/clock.js';
 import { CATALOG_0_7 } from '../../lib/catalog/catalog-0.7.js';
 import { loadCatalog } from '../../lib/catalog/catalog.js';
@@ -75,7 +74,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const server = new MetricsServer({ source: registry, keys, log: () => {} });
   const address = await server.listen();
   const lines: string[] = [];
-  const context: DemoContext = { metrics, registry, server, store, region: 'us-west-2', clock, url: address.url, log: (line) => lines.push(line) };
+  const context: DemoContext = { metrics, registry, server, store, region: 'us-west-2', clock, listen: async () => address.url, log: (line) => lines.push(line) };
   const auth = { Authorization: `Tecton-key ${apiKey}` };
   return {
     dir,
@@ -131,25 +130,6 @@ export function send(port: number, method: string, path: string, headers: Record
   });
 }
 
-/** Polls `check` until true, at most `timeoutMs`; fails naming `what`. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(10);
-  }
-}
+export { waitFor } from '../support/wait.js';
 
-/** The samples of `family` named `name` (default the family name) whose labels include `labels`. */
-export function samples(families: FamilyModel[], family: string, labels: Record<string, string> = {}, name = family): SampleModel[] {
-  const model = families.find((candidate) => candidate.name === family);
-  if (model === undefined) return [];
-  return model.samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels.some(([lk, lv]) => lk === k && lv === v)));
-}
-
-/** The one sample's value; throws when there is none or several. */
-export function valueOf(families: FamilyModel[], family: string, labels: Record<string, string> = {}, name = family): number {
-  const found = samples(families, family, labels, name);
-  if (found.length !== 1) throw new Error(`expected one ${name}${JSON.stringify(labels)}, found ${found.length}`);
-  return found[0]!.value;
-}
+export { samples, valueOf } from '../support/samples.js';

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { entityKey, OnlineStore } from '../../lib/platform/online-store.js';
+import { DEFAULT_MAX_ROWS, entityKey, OnlineStore } from '../../lib/platform/online-store.js';
 import { demoWorkspace, tectonId } from '../../lib/platform/workspace.js';
 
 const workspace = demoWorkspace();
@@ -26,6 +26,23 @@ test('a view holds at most maxRowsPerView entities; the oldest written first is 
   assert.is(store.read(VIEW, 'a'), undefined);
   assert.ok(store.read(VIEW, 'c'));
   assert.throws(() => new OnlineStore({ maxRowsPerView: 0 }), /invalid maxRowsPerView=0/);
+});
+
+test('the whole store holds at most maxRows entities; the fullest view gives up the entity it got first', () => {
+  const store = new OnlineStore({ maxRows: 3 });
+  store.write(VIEW, 'a', [], 1);
+  store.write(VIEW, 'b', [], 1);
+  store.write(OTHER, 'x', [], 1);
+  store.write(OTHER, 'x', [], 2); // an update takes no room
+  assert.is(store.rows, 3);
+  store.write(OTHER, 'y', [], 1);
+  assert.equal([store.size(VIEW), store.size(OTHER), store.rows], [1, 2, 3]);
+  assert.is(store.read(VIEW, 'a'), undefined, 'the fullest view lost its first entity');
+  assert.ok(store.read(VIEW, 'b'));
+  for (let i = 0; i < 1000; i++) store.write(VIEW, `k${i}`, [], 1);
+  assert.is(store.rows, 3, 'invented keys never grow it past the bound');
+  assert.equal(new OnlineStore().maxRows, DEFAULT_MAX_ROWS);
+  assert.throws(() => new OnlineStore({ maxRows: 0 }), /invalid maxRows=0/);
 });
 
 test('entity keys keep join-key values apart', () => {

@@ -1,17 +1,20 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Rig } from './harness.js';
+import type { Platform } from '../../lib/platform/platform.js';
 import { FakeClock } from '../../lib/clock.js';
+import { STREAM_VIEW_IDLE_MS } from '../../lib/platform/stream-expiry.js';
 import { STREAM_PROGRESS_PATH } from '../../lib/platform/stream-progress.js';
 import { samples, startPlatformRig, valueOf } from './harness.js';
 
 let rig: Rig;
+let platform: Platform;
 let clock: FakeClock;
 let stop: () => Promise<void>;
 
 test.before.each(async () => {
   clock = new FakeClock(); // 2023-11-14T22:13:20.000Z
-  ({ rig, stop } = await startPlatformRig({ clock }));
+  ({ rig, platform, stop } = await startPlatformRig({ clock }));
 });
 
 test.after.each(() => stop());
@@ -83,7 +86,7 @@ const BAD: [string, unknown, RegExp][] = [
 ];
 
 test('bad reports get a 400 naming the field, and the values of the last good report survive them', async () => {
-  // A good report, then the bad ones (the over-cap rate twice: two 1e308s once summed to +Inf in the window).
+  // A good report, then the bad ones (the over-cap rate twice: two 1e308s must not sum to +Inf in the window).
   assert.is((await report({ ...VIEW, progress: progress() })).status, 204);
   for (const [what, body, message] of [...BAD, BAD.find(([what]) => what === 'a finite input rate over the cap')!]) {
     const answer = await report(body);
@@ -99,6 +102,40 @@ test('bad reports get a 400 naming the field, and the values of the last good re
   assert.is(valueOf(families, 'spark_stream_average_processed_event_age', LABELS), 3);
   assert.is(valueOf(families, 'spark_stream_online_store_write_rate', LABELS) * 5, 35);
   assert.is(valueOf(families, 'spark_stream_served_feature_age', LABELS), 1, 'now - the good eventTime.max; hour 24 did not move it');
+});
+
+test('a label field with a lone surrogate is a 400 naming the field, and no series appears', async () => {
+  for (const field of ['workspace', 'feature_view_name', 'feature_view_id'] as const) {
+    const answer = await report({ ...VIEW, [field]: `view\ud800x`, progress: progress() });
+    assert.is(answer.status, 400, `${field}: ${answer.text}`);
+    assert.match(answer.json.error, new RegExp(`^invalid ${field}: .*lone surrogate`));
+  }
+  assert.is(samples(await rig.scrape(), 'spark_stream_input_rate').length, 0);
+});
+
+test('a feature view idle for STREAM_VIEW_IDLE_MS (15 min) loses its spark_stream_* series; one that reports keeps them', async () => {
+  assert.is(STREAM_VIEW_IDLE_MS, 15 * 60_000);
+  const SPARK = ['spark_stream_input_rate', 'spark_stream_processing_rate', 'spark_stream_max_processed_event_age', 'spark_stream_average_processed_event_age', 'spark_stream_online_store_write_rate', 'spark_stream_served_feature_age'];
+  const names = async (): Promise<Set<string>> => {
+    const families = await rig.scrape();
+    return new Set(SPARK.flatMap((family) => samples(families, family).map((sample) => sample.labels.find(([name]) => name === 'feature_view_name')?.[1] ?? '')));
+  };
+  for (let i = 0; i < 50; i++) assert.is((await report({ ...VIEW, feature_view_name: `invented_${i}`, progress: progress() })).status, 204);
+  assert.is((await report({ ...VIEW, progress: progress() })).status, 204);
+  const before = await names();
+  assert.ok(before.has('invented_49') && before.has(VIEW.feature_view_name));
+  clock.advance(STREAM_VIEW_IDLE_MS - 60_000);
+  assert.is(platform.expiry.sweep(), 0, 'nothing is idle long enough yet');
+  assert.is((await report({ ...VIEW, progress: progress() })).status, 204);
+  clock.advance(60_000);
+  assert.is(platform.expiry.sweep(), 50);
+  assert.equal([...(await names())], [VIEW.feature_view_name], 'only the view that kept reporting is left, in every family');
+  clock.advance(STREAM_VIEW_IDLE_MS);
+  platform.expiry.sweep();
+  assert.is((await names()).size, 0);
+  assert.is(platform.expiry.size, 0);
+  assert.is((await report({ ...VIEW, progress: progress() })).status, 204);
+  assert.equal([...(await names())], [VIEW.feature_view_name], 'a view that reports again starts afresh');
 });
 
 test('reports need a Tecton key and fit in 256 KiB; the refusals are Tecton’s JSON errors too', async () => {

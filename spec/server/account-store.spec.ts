@@ -104,7 +104,7 @@ test('checking a missing data dir without creating it leaves it missing', async 
 
 // Only root can give a dir to another user; elsewhere this case cannot be set up.
 if (process.getuid?.() === 0) {
-  test("a group- or world-writable data dir that is someone else's is refused, and nothing is written there", async () => {
+  test("a data dir that is someone else's is refused, writable by others or not, and nothing is written there", async () => {
     mkdirSync(store.dir, { recursive: true });
     chmodSync(store.dir, 0o777);
     chownSync(store.dir, 65534, 65534);
@@ -112,17 +112,61 @@ if (process.getuid?.() === 0) {
       () => assert.unreachable('an account must not be written where others can replace it'),
       (error: Error) => {
         assert.instance(error, StoreError);
-        assert.match(error.message, new RegExp(`data dir ${store.dir} is writable by its group or others \\(mode 0777, owner uid 65534\\).*chmod go-w`));
+        assert.match(error.message, new RegExp(`data dir ${store.dir} belongs to another user \\(owner uid 65534, this process runs as uid 0\\)`));
       },
     );
     assert.equal(readdirSync(store.dir), []);
     assert.is(statSync(store.dir).mode & 0o777, 0o777, 'not ours to change');
     chmodSync(store.dir, 0o755);
-    await store.create({ name: 'ok' }); // someone else's, but only they can write: fine
+    await store.create({ name: 'x' }).then(
+      () => assert.unreachable('a dir its owner can write is not ours to trust'),
+      (error: Error) => assert.match(error.message, new RegExp(`data dir ${store.dir} belongs to another user \\(owner uid 65534, this process runs as uid 0\\).*chown 0`)),
+    );
+    await assert_rejects(prepareDataDir(store.dir, { create: false }), /belongs to another user/);
+    chownSync(store.dir, 0, 0);
+    await store.create({ name: 'ok' }); // root's and writable by root only: fine
+  });
+
+  test('a store file another user owns is refused, even at mode 0600', async () => {
+    await store.create({ name: 'a' });
+    chownSync(store.path, 65534, 65534);
+    await assert_rejects(store.read(), new RegExp(`service-account store ${store.path} belongs to another user \\(owner uid 65534`));
+    await assert_rejects(new LiveKeyIndex(store).start(), /belongs to another user/);
   });
 } else {
   console.log('account-store: skipped the foreign data dir case: it needs root to chown a dir');
 }
+
+async function assert_rejects(promise: Promise<unknown>, message: RegExp): Promise<void> {
+  await promise.then(
+    () => assert.unreachable(`expected a refusal matching ${message}`),
+    (error: Error) => {
+      assert.instance(error, Error);
+      assert.match(error.message, message);
+    },
+  );
+}
+
+test('a store file writable by its group or others is refused; a running server stops trusting it (fails closed)', async () => {
+  const { apiKey } = await store.create({ name: 'owner' });
+  const keys = await new LiveKeyIndex(store, { onError: () => {} }).start();
+  keys.stop();
+  assert.ok(keys.verify(apiKey).ok);
+  // Someone in the file's group appends an account of their own.
+  chmodSync(store.path, 0o660);
+  const intruderKey = generateApiKey();
+  const root = JSON.parse(readFileSync(store.path, 'utf8')) as { version: number; accounts: unknown[] };
+  root.accounts.push({ id: 'f'.repeat(32), name: 'intruder', description: '', createdAt: '2026-01-02T03:04:05.000Z', keyHash: formatKeyHash(intruderKey) });
+  writeFileSync(store.path, JSON.stringify(root));
+  await keys.refresh();
+  assert.equal(keys.verify(intruderKey), { ok: false, reason: 'unavailable' });
+  assert.equal(keys.verify(apiKey), { ok: false, reason: 'unavailable' }, 'every key is refused until the store is safe again');
+  await assert_rejects(store.read(), new RegExp(`service-account store ${store.path} is writable by its group or others \\(mode 0660\\).*chmod 600`));
+  await assert_rejects(new LiveKeyIndex(store).start(), /is writable by its group or others/);
+  chmodSync(store.path, 0o600);
+  await keys.refresh();
+  assert.ok(keys.verify(apiKey).ok);
+});
 
 test('a reader never sees a half-written store while it is being replaced', async () => {
   const path = join(dir, 'atomic.json');

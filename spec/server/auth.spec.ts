@@ -46,6 +46,14 @@ test('malformed headers are refused without looking the key up', async () => {
   }
 });
 
+test('the separator between scheme and key is spaces only (RFC 9110 credentials: 1*SP)', async () => {
+  assert.is((await h.get(METRICS_PATH, { Authorization: `Tecton-key   ${h.apiKey}` })).status, 200, 'several spaces are fine');
+  for (const separator of ['\t', '\u00a0', ' \t']) {
+    await refused({ Authorization: `Tecton-key${separator}${h.apiKey}` }, /^malformed Authorization header/);
+  }
+  await refused({ Authorization: `Tecton-key ${h.apiKey}\u00a0` }, /^malformed Authorization header/);
+});
+
 test('an unknown key and a revoked key get the same answer', async () => {
   const unknown = await h.get(METRICS_PATH, { Authorization: 'Tecton-key thisKeyWasNeverIssuedByOmen0000000000000000' });
   await h.store.delete(h.accountId);

@@ -6,7 +6,6 @@ import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { ServiceAccountStore } from '../../lib/server/account-store.js';
 import { LiveKeyIndex } from '../../lib/server/key-index.js';
 import { MetricsServer } from '../../lib/server/server.js';
@@ -75,14 +74,7 @@ export function send(port: number, method: string, path: string, headers: Record
   });
 }
 
-/** Polls `check` until it returns true, at most `timeoutMs`; fails naming `what` otherwise. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(10);
-  }
-}
+export { waitFor } from '../support/wait.js';
 
 /** A promise with its resolve, for sources that must be held mid-scrape. */
 export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {

@@ -164,7 +164,7 @@ test('a 404 quotes at most 200 characters of the path', async () => {
 });
 
 test('a GET with a declared body gets 413 and a closed connection at once, its body never read', async () => {
-  // The body is never sent: the answer must not wait for it (150 such requests used to hold 1 MiB each).
+  // The body is never sent: the answer must not wait for it (otherwise 150 such requests would hold 1 MiB each).
   const response = await raw(h.port, 'GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n');
   assert.is(status(response), 413, response);
   assert.match(response, /\r\nConnection: close\r\n/i);

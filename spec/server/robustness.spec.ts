@@ -116,7 +116,7 @@ test('close() lets an in-flight scrape finish, refuses new connections, and repo
     assert.is(res.status, 200);
     assert.is(res.body.toString(), 'late_metric 1\n');
     assert.is(res.headers.connection, 'close');
-    assert.equal(await closing, { graceful: true });
+    assert.equal(await closing, { graceful: true, cut: [] });
   } finally {
     await h.stop();
   }
@@ -138,7 +138,10 @@ test('close() cuts requests still running at its deadline and says so', async ()
       () => 'cut',
     );
     await started.promise;
-    assert.equal(await h.server.close(50), { graceful: false });
+    const result = await h.server.close(50);
+    assert.is(result.graceful, false);
+    assert.equal(result.cut.length, 1);
+    assert.match(result.cut[0]!, new RegExp(`^GET ${METRICS_PATH} from 127\\.0\\.0\\.1:\\d+ \\(\\d+ bytes sent\\)$`));
     assert.is(await inFlight, 'cut');
   } finally {
     await h.stop();
@@ -149,7 +152,7 @@ test('idle keep-alive connections do not hold up close()', async () => {
   const h = await startServer({ source: new Registry({ clock: new FakeClock() }) });
   const { closed, received } = rawExchange(h.port, `GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n`);
   await waitFor('the answer on the kept-alive connection', () => received().endsWith('ok\n'));
-  assert.equal(await h.server.close(30_000), { graceful: true });
+  assert.equal(await h.server.close(30_000), { graceful: true, cut: [] });
   assert.ok((await closed).startsWith('HTTP/1.1 200'));
   await h.stop();
 });
@@ -202,7 +205,7 @@ test('pipelined requests cut off by a hang-up leave nothing in flight', async ()
     // Node closes the answer the connection was on, but not the two queued behind it.
     await waitFor('every request counted out', () => h.server.inFlight === 0);
     gate.resolve();
-    assert.equal(await h.server.close(1000), { graceful: true });
+    assert.equal(await h.server.close(1000), { graceful: true, cut: [] });
   } finally {
     await h.stop();
   }
@@ -241,7 +244,7 @@ test('a request with more headers than maxHeaderCount gets 431, wherever its key
 });
 
 test('over 1000 headers with the key last get 431 by default, not "missing Authorization"', async () => {
-  // Node's own cap (1000 kept, the rest dropped silently) used to lose the key and answer 401.
+  // Node's own cap (1000 kept, the rest dropped silently) would lose the key and answer 401.
   const h = await startServer({ source: new Registry({ clock: new FakeClock() }) });
   try {
     const headers = Object.fromEntries(Array.from({ length: 1100 }, (_, i) => [`x${i}`, '1']));

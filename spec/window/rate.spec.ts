@@ -4,14 +4,11 @@ import type { Traffic } from './reference.js';
 import { FakeClock } from '../../lib/clock.js';
 import { RateWindow } from '../../lib/window/rate.js';
 import { countIn, densest, documentedStart, eventTimes, readTimes } from './reference.js';
+import { near } from '../support/near.js';
 
 function setup(windowMs = 3_000, slotMs = 1_000): { clock: FakeClock; w: RateWindow } {
   const clock = new FakeClock(1_700_000_000_000, 0);
   return { clock, w: new RateWindow({ clock, windowMs, slotMs }) };
-}
-
-function near(actual: number, expected: number, message?: string): void {
-  assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${message ?? ''} ${actual} != ${expected}`);
 }
 
 test('a fresh window reads 0 events per second, not NaN', () => {

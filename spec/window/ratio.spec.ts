@@ -3,14 +3,11 @@ import * as assert from 'uvu/assert';
 import { FakeClock } from '../../lib/clock.js';
 import { RatioWindow } from '../../lib/window/ratio.js';
 import { countIn, documentedStart, prng, readTimes } from './reference.js';
+import { near } from '../support/near.js';
 
 function setup(windowMs = 3_000, slotMs = 1_000): { clock: FakeClock; r: RatioWindow } {
   const clock = new FakeClock(1_700_000_000_000, 0);
   return { clock, r: new RatioWindow({ clock, windowMs, slotMs }) };
-}
-
-function near(actual: number, expected: number, message?: string): void {
-  assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${message ?? ''} ${actual} != ${expected}`);
 }
 
 test('a percentage with no denominator reads 0, not NaN', () => {
@@ -130,22 +127,6 @@ test('counts past 2^32 keep exact percentages', () => {
   r.markTotal(1e9);
   assert.is(r.total(), 2 ** 33 + 1e9);
   near(n.percent(), (100 * 2 ** 31) / (2 ** 33 + 1e9));
-});
-
-test('windows side by side stay independent', () => {
-  const clock = new FakeClock(0, 0);
-  const a = new RatioWindow({ clock, windowMs: 10_000, slotMs: 1_000 });
-  const b = new RatioWindow({ clock, windowMs: 10_000, slotMs: 1_000 });
-  const na = a.numerator();
-  const nb = b.numerator();
-  a.markTotal(10);
-  na.mark(1);
-  b.markTotal(10);
-  nb.mark(9);
-  assert.is(na.percent(), 10);
-  assert.is(nb.percent(), 90);
-  a.reset();
-  assert.is(nb.percent(), 90);
 });
 
 test('error percentages by status agree with an exact list of request times', () => {

@@ -1,17 +1,11 @@
-// Spec helpers for windows: a seeded PRNG, seeded traffic, and list-based references computed from event times.
+// Spec helpers for windows: seeded traffic and list-based references computed from event times (the seeded
+// PRNG comes from spec/support/prng.ts and is re-exported here).
 // Not a spec file itself (the runner picks up *.spec.js only); kept apart so each spec reads as its cases.
 // Always: references scan plain sorted arrays, sharing no code with lib/window.
 
-/** Mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng.js';
+
+export { prng };
 
 export type Traffic = 'steady' | 'bursty' | 'idle';
 

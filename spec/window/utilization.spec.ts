@@ -4,10 +4,7 @@ import type { EluSample, EluSource } from '../../lib/window/utilization.js';
 import { FakeClock } from '../../lib/clock.js';
 import { EventLoopUtilizationWindow, UtilizationWindow, nodeEventLoop } from '../../lib/window/utilization.js';
 import { prng } from './reference.js';
-
-function near(actual: number, expected: number, message?: string): void {
-  assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${message ?? ''} ${actual} != ${expected}`);
-}
+import { near } from '../support/near.js';
 
 /** A cumulative event-loop counter the spec moves by hand. */
 class FakeLoop {
@@ -177,15 +174,6 @@ test('a source that is not a function is rejected at construction', () => {
     () => new EventLoopUtilizationWindow({ source: 5 as unknown as EluSource }),
     (error: Error) => error.message.includes('source=5') && error.message.includes('nodeEventLoop'),
   );
-});
-
-test('windows side by side stay independent', () => {
-  const { clock, u } = busySetup();
-  const other = new UtilizationWindow({ clock, windowMs: 10_000, slotMs: 1_000 });
-  clock.advance(1_000);
-  u.reportBusy(1_000);
-  assert.is(u.percent(), 100);
-  assert.is(other.percent(), 0);
 });
 
 test.run();

@@ -13,7 +13,7 @@ const OPENMETRICS_TYPES: ReadonlySet<string> = new Set<MetricType>([
 /** Prometheus text 0.0.4 types ([EXPO]), read case-insensitively like client_golang's parser; `untyped` is `unknown`. */
 const PROMETHEUS_TYPES: ReadonlyMap<string, MetricType> = new Map<string, MetricType>([
   ['counter', 'counter'], ['gauge', 'gauge'], ['histogram', 'histogram'], ['summary', 'summary'],
-  ['untyped', 'unknown'], ['unknown', 'unknown'],
+  ['untyped', 'unknown'],
 ]);
 const SPACE = 32;
 const KEYWORDS: Readonly<Record<string, MetadataKind>> = { TYPE: 'type', HELP: 'help', UNIT: 'unit' };
@@ -103,7 +103,7 @@ function readPrometheus(scan: LineScan, out: MetadataLine, at: number): void {
   const restAt = scan.skipBlanks(nameEnd);
   out.textAt = restAt;
   if (out.kind === 'help') {
-    // [EXPO]: HELP escapes only `\\` and `\n`; `\"` and a raw `"` are literal text.
+    // [EXPO]: HELP escapes only `\\` and `\n` (any other escape, `\"` included, is refused); a raw `"` is text.
     out.text = scan.readEscaped(restAt, false, false);
     return;
   }

@@ -13,7 +13,9 @@
 // - families are told apart by the name on their TYPE line, so a gauge `x` next to a counter `x_total`
 //   (client_golang's go_memstats_alloc_bytes pair) is two families, both named `x` in the model;
 // - blanks and tabs separate tokens, blank lines and `#` comments other than HELP/TYPE are skipped,
-//   a label set may end in a comma, HELP escapes only `\\` and `\n`, and there is no `# EOF`,
+//   a label set may end in a comma, the value may follow a label set's `}` directly, HELP escapes only
+//   `\\` and `\n` and label values `\\`, `\"` and `\n` (any other escape is refused), `# TYPE` knows no
+//   `unknown`, a value must fit float64 as in OpenMetrics, and there is no `# EOF`,
 //   `# UNIT`, exemplar or `_created`;
 // - families, metrics and series still may not interleave or repeat, and histogram buckets still need
 //   `le`, ascending order, a `+Inf` bucket equal to `_count`; OpenMetrics-only value rules (negative
@@ -59,8 +61,9 @@ export function parse(input: string | Uint8Array, options: ParseOptions = {}): F
     scan.lineNo = ++lineNo;
     scan.lineStart = pos;
     scan.lineEnd = end;
-    // A CR before the LF, or ending the last line (`# EOF\r`): only LF ends a line in either format.
-    if (end > pos && text.charCodeAt(end - 1) === CR) {
+    // A CR before the LF, or ending the last line (`# EOF\r`): only LF ends a line in either format. HELP
+    // text may hold a CR ([S ABNF] normal-char; 0.0.4 HELP is any UTF-8), so a HELP line keeps its CR.
+    if (end > pos && text.charCodeAt(end - 1) === CR && !isHelpLine(text, pos, openMetrics)) {
       scan.fail('bad-line-ending', end < text.length ? 'line ends in CR LF: lines must end in LF alone' : 'the last line ends in CR: lines must end in LF alone', end - 1);
     }
     const at = openMetrics ? pos : scan.skipBlanks(pos);
@@ -95,4 +98,16 @@ export function parse(input: string | Uint8Array, options: ParseOptions = {}): F
     scan.fail('missing-newline', 'the last line does not end in LF: Prometheus text 0.0.4 requires it', text.length);
   }
   return builder.finish(scan);
+}
+
+/** Whether the line at `pos` is `# HELP name …` (0.0.4: blanks allowed around `#` and the keyword). */
+function isHelpLine(text: string, pos: number, openMetrics: boolean): boolean {
+  if (openMetrics) return text.startsWith('# HELP ', pos);
+  let i = pos;
+  while (isBlank(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) !== HASH) return false;
+  const keyword = i + 1;
+  i = keyword;
+  while (isBlank(text.charCodeAt(i))) i++;
+  return i > keyword && text.startsWith('HELP', i) && isBlank(text.charCodeAt(i + 4));
 }

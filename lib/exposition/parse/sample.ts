@@ -56,7 +56,8 @@ export function readSample(scan: LineScan, out: SampleLine, at: number): void {
   // 0.0.4 allows blanks between the name and `{`; without a `{` they are the separator before the value.
   let i = scan.loose ? scan.skipBlanks(nameEnd) : nameEnd;
   if (i !== nameEnd && (i >= scan.lineEnd || text.charCodeAt(i) !== OPEN_BRACE)) i = nameEnd;
-  if (i < scan.lineEnd && text.charCodeAt(i) === OPEN_BRACE) {
+  const braced = i < scan.lineEnd && text.charCodeAt(i) === OPEN_BRACE;
+  if (braced) {
     scan.backslash = false;
     out.labels = readLabels(scan, i, out.labelAt, out.cache);
     out.labelsFrom = i + 1;
@@ -69,7 +70,8 @@ export function readSample(scan: LineScan, out: SampleLine, at: number): void {
     out.labelsPlain = true;
   }
   if (i >= scan.lineEnd) scan.fail('missing-value', `sample ${quote(scan.rest(at))} has no value`, i);
-  const valueAt = scan.separator(i);
+  // [EXPO] 0.0.4 reads the value right after a label set's `}`, so `a{x="1"}1` needs no blank there.
+  const valueAt = scan.loose && braced && !scan.isBlankAt(i) ? i : scan.separator(i);
   if (valueAt < 0) {
     const found = quote(text.charAt(i));
     if (scan.isBlankAt(i)) scan.fail('unexpected-whitespace', `expected one space before the value, found ${found}`, i);
@@ -197,6 +199,10 @@ function readValue(scan: LineScan, at: number, what: string): number {
   const value = parseNumber(scan.text, at, end);
   if (value === undefined) {
     scan.fail('bad-number', `invalid ${what} ${quote(scan.text.slice(at, end))}: a number must be decimal (1, -2.5, 1e-3), +Inf, -Inf or NaN`, at);
+  }
+  // [S "Numbers"]: values are float64, so a decimal literal past its range (1e400) is refused, not read as ±Inf.
+  if ((value === Infinity || value === -Infinity) && parseReal(scan.text, at, end) !== undefined) {
+    scan.fail('bad-number', `invalid ${what} ${quote(scan.text.slice(at, end))}: it overflows float64; write +Inf or -Inf for an infinite value`, at);
   }
   return value;
 }

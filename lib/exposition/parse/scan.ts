@@ -136,6 +136,11 @@ export class LineScan {
         const next = text.charCodeAt(i + 1);
         const decoded = next === BACKSLASH ? '\\' : next === LOWER_N ? '\n' : next === QUOTE && quoteEscape ? '"' : undefined;
         if (decoded === undefined) {
+          // [EXPO] 0.0.4 defines no other escape (Prometheus refuses them); OpenMetrics keeps it literally.
+          if (this.loose) {
+            const allowed = quoteEscape ? '\\\\, \\" and \\n' : '\\\\ and \\n';
+            this.fail('bad-escape', `undefined escape ${quote(text.slice(i, i + 2))} in ${quote(this.rest(at))}: Prometheus text 0.0.4 has only ${allowed} here`, i);
+          }
           // Kept literally; the next character is then read on its own (it may start a surrogate pair).
           i++;
           continue;
