@@ -9,13 +9,13 @@ import type { FamilyModel } from '../exposition/model.js';
 import { UsageError } from './verb.js';
 import { ParseError, parse, type ParseFormat } from '../exposition/parse/parser.js';
 
-const USAGE = `Usage: omen lint [--format openmetrics|prometheus] FILE|-
+const USAGE = `Usage: omen lint [--format openmetrics|openmetrics2|prometheus] FILE|-
 
 Validates an exposition with the strict parser; "-" reads stdin.
 Without --format, the input is OpenMetrics 1.0.0 when it is empty or shows a mark only OpenMetrics has
 (a "# EOF" or "# UNIT" line, an info/stateset/gaugehistogram/unknown TYPE, an exemplar " # {...}", or an
 x_created sample beside x_total), so a truncated OpenMetrics file is reported for its missing # EOF;
-otherwise it is Prometheus text 0.0.4.
+otherwise it is Prometheus text 0.0.4. OpenMetrics 2.0.0 is read only when asked: --format openmetrics2.
 Prints "ok: N families, M samples" and exits 0, or prints FILE:LINE:COL: message (code) and exits 1.`;
 
 export const verb: Verb = {
@@ -153,8 +153,8 @@ function parseArgs(args: string[]): { format: ParseFormat | undefined; file: str
 
 /** Shared by lint and scrape: the --format value, validated. */
 export function parseFormatOption(value: string | undefined): ParseFormat {
-  if (value === 'openmetrics' || value === 'prometheus') return value;
-  throw new UsageError(`invalid --format ${JSON.stringify(value ?? '')}: use openmetrics or prometheus`);
+  if (value === 'openmetrics' || value === 'prometheus' || value === 'openmetrics2') return value;
+  throw new UsageError(`invalid --format ${JSON.stringify(value ?? '')}: use openmetrics, openmetrics2 or prometheus`);
 }
 
 async function readInput(path: string, shown: string): Promise<Buffer> {

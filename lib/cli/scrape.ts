@@ -15,6 +15,7 @@ export const DEFAULT_ACCEPT = 'application/openmetrics-text;version=1.0.0;q=0.5,
 const ACCEPT: Record<ParseFormat, string> = {
   openmetrics: 'application/openmetrics-text;version=1.0.0',
   prometheus: 'text/plain;version=0.0.4',
+  openmetrics2: 'application/openmetrics-text;version=2.0.0',
 };
 /** Seconds; Prometheus' default scrape_timeout. */
 export const DEFAULT_TIMEOUT_SECONDS = 10;
@@ -87,7 +88,7 @@ export const verb: Verb = {
 /** The parser a Content-Type asks for, by media type alone, as Prometheus picks it. */
 export function formatOfContentType(contentType: string): ParseFormat | undefined {
   const media = (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
-  if (media === 'application/openmetrics-text') return 'openmetrics';
+  if (media === 'application/openmetrics-text') return /;\s*version\s*=\s*"?2\./i.test(contentType) ? 'openmetrics2' : 'openmetrics';
   if (media === 'text/plain') return 'prometheus';
   return undefined;
 }
