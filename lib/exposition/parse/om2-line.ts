@@ -110,6 +110,7 @@ export function readOM2Sample(scan: LineScan, out: OM2Sample, at: number): void 
     if (text.charCodeAt(i) === EQUALS) scan.fail('bad-metric-name', `the first item in braces is a label, not the metric name: write {"name",label="value"}`, at + 1);
     i = text.charCodeAt(i) === COMMA ? readLabels(scan, i + 1, out.labels, out.labelAt, at) : closeBrace(scan, i, at);
   } else {
+    if (text.charCodeAt(at) === QUOTE) scan.fail('bad-metric-name', `a quoted metric name goes inside the braces: write {${scan.rest(at).split(' ')[0]}} ...`, at);
     i = readMetricName(scan, at, out);
     if (text.charCodeAt(i) === OPEN && i < scan.lineEnd) {
       i = text.charCodeAt(i + 1) === CLOSE ? i + 2 : readLabels(scan, i + 1, out.labels, out.labelAt, i);
@@ -145,28 +146,29 @@ export function readOM2Sample(scan: LineScan, out: OM2Sample, at: number): void 
 function readTail(scan: LineScan, out: OM2Sample, from: number): number {
   const text = scan.text;
   let i = from;
-  let stage = 0; // 0: timestamp next, 1: st@ next, 2: exemplars only
+  // What may come next: 0 a timestamp, 1 a start timestamp, 2 exemplars only (after st@), 3 exemplars only (after one).
+  let stage = 0;
   while (i < scan.lineEnd) {
     if (text.charCodeAt(i) !== SPACE) scan.fail('bad-number', `unexpected ${quote(scan.rest(i))} after the value: separate fields with one space`, i);
     const at = i + 1;
     if (at >= scan.lineEnd) scan.fail('unexpected-whitespace', 'trailing space at the end of the line', i);
-    const c = text.charCodeAt(at);
-    if (c === HASH) {
+    if (text.charCodeAt(at) === HASH) {
       readExemplar(scan, out, at);
       i = scan.end;
-      stage = 2;
+      stage = 3;
       continue;
     }
     const end = tokenEnd(scan, at);
     if (end === at) scan.fail('unexpected-whitespace', 'expected one space between fields, found two', at);
-    if (stage === 2) scan.fail('bad-exemplar', `unexpected ${quote(text.slice(at, end))} after an exemplar: only further exemplars " # {...} value timestamp" may follow`, at);
+    const token = quote(text.slice(at, end));
+    if (stage === 3) scan.fail('bad-exemplar', `unexpected ${token} after an exemplar: only further exemplars " # {...} value timestamp" may follow`, at);
+    if (stage === 2) scan.fail('bad-timestamp', `unexpected ${token} after the start timestamp: the order is value, timestamp, st@start, exemplars`, at);
     if (text.startsWith('st@', at)) {
-      if (stage > 1) scan.fail('bad-timestamp', 'a second start timestamp', at);
       out.start = timestamp(scan, at + 3, end, 'start timestamp');
       out.startAt = at;
       stage = 2;
     } else {
-      if (stage > 0) scan.fail('bad-timestamp', `unexpected ${quote(text.slice(at, end))}: after the timestamp only st@<seconds> and exemplars may follow`, at);
+      if (stage === 1) scan.fail('bad-timestamp', `unexpected ${token} after the timestamp: only st@<seconds> and exemplars may follow`, at);
       out.timestamp = timestamp(scan, at, end, 'timestamp');
       out.timestampAt = at;
       stage = 1;
