@@ -25,7 +25,7 @@ export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 export const KEY_ENV = 'OMEN_API_KEY';
 const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
 
-const USAGE = `Usage: omen scrape URL [--key-file FILE | --key KEY] [--format openmetrics|prometheus]
+const USAGE = `Usage: omen scrape URL [--key-file FILE | --key KEY] [--format openmetrics|openmetrics2|prometheus]
                    [--timeout SECONDS] [--max-bytes N]
 
 Fetches URL, validates the exposition and prints each family's type, series and samples.

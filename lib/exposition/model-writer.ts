@@ -37,7 +37,10 @@ export function writeFamilyModel(writer: ByteWriter, family: FamilyModel, format
   if (format.openMetrics) {
     const exemplars = !bareCounter;
     writer.utf8(format.header(bareCounter ? { ...family, type: 'unknown' } : family, spell));
-    for (const sample of family.samples) writeSample(writer, sample, format, scheme, exemplars);
+    // OpenMetrics 1.0 carries exemplars on a counter's total and on buckets only; a 2.0 parse may hang them
+    // on a native-only histogram's `_count`, where 1.0 has no place for them.
+    const bucket = `${family.name}_bucket`;
+    for (const sample of family.samples) writeSample(writer, sample, format, scheme, exemplars && (family.type === 'counter' || sample.name === bucket));
     return;
   }
   writer.utf8(bareCounter ? bareCounterHeader(family, spell) : format.header(family, spell));
