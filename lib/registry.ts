@@ -17,6 +17,7 @@ import { ByteWriter } from './exposition/byte-writer.js';
 import { OPENMETRICS, PROMETHEUS } from './exposition/formats.js';
 import { writeFamilyModel, writeModel } from './exposition/model-writer.js';
 import { familyModel, hasUtf8Names } from './metrics/family-model.js';
+import { canTranscode, transcodeToOM2 } from './metrics/om2-transcode.js';
 import { parse, ParseError } from './exposition/parse/parser.js';
 import { Counter } from './metrics/counter.js';
 import { METRIC_TYPES } from './exposition/model.js';
@@ -233,7 +234,10 @@ export class Registry {
       let scratch: ByteWriter | undefined;
       for (let i = 0; i < this.#families.length; i++) {
         const family = this.#families[i]!;
-        if (format.id === 'openmetrics2' || this.#hasUtf8Names(family)) {
+        const utf8 = this.#hasUtf8Names(family);
+        if (format.id === 'openmetrics2' && !utf8 && canTranscode(family)) {
+          transcodeToOM2(family, writer, (scratch ??= new ByteWriter(16 * 1024)), context.stamp);
+        } else if (format.id === 'openmetrics2' || utf8) {
           // The types pre-render OpenMetrics 1.0 and Prometheus text only; other spellings go through the model.
           scratch ??= new ByteWriter(16 * 1024);
           const stamp = format.id === 'prometheus' ? Buffer.from(` ${OPENMETRICS.formatTimestamp(wallSeconds)}`, 'latin1') : context.stamp;

@@ -37,46 +37,52 @@ function readLines(text: string, family: Family<Child>, out: SampleModel[]): voi
   // Longest first, so `x_total` is not read as `x` followed by garbage.
   const names = [...new Set([family.name, ...family.sampleNames()])].sort((a, b) => b.length - a.length);
   const labels = [...new Set([...family.labelNames, 'le', 'quantile', family.name])].sort((a, b) => b.length - a.length);
+  const prefixes = labels.map((label) => `${label}="`);
   let pos = 0;
   while (pos < text.length) {
     const end = text.indexOf('\n', pos);
-    if (text.charCodeAt(pos) !== 0x23) out.push(readSample(text, pos, end, names, labels));
+    if (text.charCodeAt(pos) !== 0x23) out.push(readSample(text, pos, end, names, labels, prefixes));
     pos = end + 1;
   }
 }
 
-function readSample(text: string, from: number, end: number, names: readonly string[], labelNames: readonly string[]): SampleModel {
-  const name = names.find((candidate) => text.startsWith(candidate, from) && ' {'.includes(text.charAt(from + candidate.length)));
+function readSample(text: string, from: number, end: number, names: readonly string[], labelNames: readonly string[], prefixes: readonly string[]): SampleModel {
+  const name = names.find((candidate) => text.startsWith(candidate, from) && (text.charCodeAt(from + candidate.length) === 0x20 || text.charCodeAt(from + candidate.length) === 0x7b));
   if (name === undefined) throw new Error(`unexpected line in a family's own rendering: ${text.slice(from, end)}`);
   let i = from + name.length;
   const labels: LabelPair[] = [];
   if (text.charCodeAt(i) === 0x7b) {
     i++;
     while (text.charCodeAt(i) !== 0x7d) {
-      const label = labelNames.find((candidate) => text.startsWith(`${candidate}="`, i));
-      if (label === undefined) throw new Error(`unexpected label in a family's own rendering: ${text.slice(i, end)}`);
-      i += label.length + 2;
-      let value = '';
-      while (text.charCodeAt(i) !== 0x22) {
-        const c = text.charAt(i);
-        if (c === '\\') {
-          const next = text.charAt(i + 1);
-          value += next === 'n' ? '\n' : next;
-          i += 2;
-        } else {
-          value += c;
-          i++;
+      let k = 0;
+      while (k < prefixes.length && !text.startsWith(prefixes[k]!, i)) k++;
+      if (k === prefixes.length) throw new Error(`unexpected label in a family's own rendering: ${text.slice(i, end)}`);
+      i += prefixes[k]!.length;
+      const close = text.indexOf('"', i);
+      const slash = text.indexOf('\\', i);
+      let value: string;
+      if (slash < 0 || slash > close) {
+        value = text.slice(i, close);
+        i = close + 1;
+      } else {
+        value = '';
+        while (text.charCodeAt(i) !== 0x22) {
+          if (text.charCodeAt(i) === 0x5c) {
+            value += text.charCodeAt(i + 1) === 0x6e ? '\n' : text.charAt(i + 1);
+            i += 2;
+          } else value += text.charAt(i++);
         }
+        i++;
       }
-      labels.push([label, value]);
-      i++;
+      labels.push([labelNames[k]!, value]);
       if (text.charCodeAt(i) === 0x2c) i++;
     }
     i++;
   }
-  const fields = text.slice(i + 1, end).split(' ');
-  const sample: SampleModel = { name, labels, value: number(fields[0] ?? '') };
-  if (fields[1] !== undefined) sample.timestamp = Number(fields[1]);
+  const space = text.indexOf(' ', i + 1);
+  const hasStamp = space >= 0 && space < end;
+  const sample: SampleModel = { name, labels, value: number(text.slice(i + 1, hasStamp ? space : end)) };
+  if (hasStamp) sample.timestamp = Number(text.slice(space + 1, end));
   return sample;
 }
 
