@@ -3,13 +3,13 @@
 // `x`; a composite value its `_bucket`/quantile samples, `_sum`, `_count` (native buckets ride on it; `_g…`
 // for gauge histograms) and `_created`. Exemplars go to the classic bucket whose range holds their value
 // (the `_count` sample when there are none). Also holds the metric rules: metrics (and stateset groups)
-// contiguous, one sample per metric unless all are timestamped in increasing order.
+// contiguous, one sample per metric unless all are timestamped in increasing order (metric-key.ts keys them).
 // Cost: O(labels) per sample for the metric key, one model sample per field.
 import type { ExemplarModel, FamilyModel, LabelPair, MetricType, SampleModel } from '../model.js';
 import type { LineScan } from './scan.js';
 import type { OM2Sample } from './om2-line.js';
 import { quote } from './error.js';
-import { escapeLabelValue } from '../escape.js';
+import { MetricKeys } from './metric-key.js';
 
 export class FamilyMapper {
   #model: FamilyModel = { name: '', type: 'unknown', samples: [] };
@@ -20,6 +20,8 @@ export class FamilyMapper {
   #group: string | undefined;
   #lastTs: number | undefined;
   #state = '';
+  readonly #metricKeys = new MetricKeys();
+  readonly #groupKeys = new MetricKeys();
 
   begin(name: string, type: MetricType): void {
     let base = name;
@@ -82,7 +84,7 @@ export class FamilyMapper {
   }
 
   #checkMetric(scan: LineScan, line: OM2Sample): void {
-    const key = labelKey(line.labels, '');
+    const key = this.#metricKeys.key(line.labels, -1, undefined);
     if (key === this.#key) {
       const ts = line.timestamp;
       const last = this.#lastTs;
@@ -100,7 +102,7 @@ export class FamilyMapper {
     this.#lastTs = line.timestamp;
     if (this.#state === '') return;
     // [OM 2.0 "StateSet"]: a group is the label set without the state label; groups do not interleave either.
-    const group = labelKey(line.labels, this.#state);
+    const group = this.#groupKeys.key(line.labels, line.labels.findIndex(([name]) => name === this.#state), undefined);
     if (group === this.#group) return;
     if (this.#groups.has(group)) scan.fail('interleaved-metric', `stateset group ${quote(group)} of ${quote(line.name)} appears again after another group: a group's states must be contiguous`, line.nameAt);
     this.#groups.add(group);
@@ -115,12 +117,4 @@ function attach(sample: SampleModel, exemplars: readonly ExemplarModel[]): void 
   all.push(...exemplars);
   sample.exemplar = all[0]!;
   if (all.length > 1) sample.exemplars = all;
-}
-
-/** Label set identity regardless of order, without the label named `skip`. */
-function labelKey(labels: readonly LabelPair[], skip: string): string {
-  if (labels.length === 0) return '';
-  const parts: string[] = [];
-  for (const [name, value] of labels) if (name !== skip) parts.push(`${escapeLabelValue(name)}="${escapeLabelValue(value)}"`);
-  return parts.sort().join(',');
 }
