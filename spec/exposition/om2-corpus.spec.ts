@@ -111,6 +111,21 @@ test('omen lint --format openmetrics2 agrees with the manifest on every case, as
   assert.equal(wrong, []);
 });
 
+test('without --format, lint reads 2.0 when a sample shows a composite value, st@ or a quoted name, and not for look-alikes in label values', async () => {
+  const run = async (path: string, text?: string): Promise<{ code: number; out: string; err: string }> => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIO = { out: (t) => void out.push(t), err: (t) => void err.push(t), stdin: Readable.from([Buffer.from(text ?? '')]), env: {}, cwd: fileURLToPath(corpus) };
+    const code = await main(['lint', path], io);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+  for (const name of ['native-all-fields', 'counter-start-timestamp', 'quoted-name-only', 'summary-quantiles']) assert.is((await run(`${name}.om2`)).code, 0, name);
+  const failed = await run('native-span-bucket-mismatch.om2');
+  assert.match(failed.err, /read as openmetrics2 because line 2 has a composite value/);
+  const lookalike = await run('-', '# TYPE a gauge\na{b="x st@1",c=" {count:"} 1\n# EOF\n');
+  assert.equal([lookalike.code, lookalike.out], [0, 'ok: 1 family, 1 sample']);
+});
+
 test('the built CLI lints corpus files as a child process', async () => {
   const run = promisify(execFile);
   const good = await run(process.execPath, [cli, 'lint', '--format', 'openmetrics2', fileURLToPath(new URL('native-and-classic.om2', corpus))]);
