@@ -3,9 +3,10 @@
 // a scratch buffer, as for a scrape, and this reads them back knowing every name they can hold (its sample
 // and label names), so UTF-8 names need no grammar. Cost: one 1.0 render plus one pass over its bytes, a few
 // strings per sample: an OM 2.0 scrape costs about what a 1.0 scrape plus a parse does. A family that builds
-// its own model (a `toModel()` method, e.g. for native buckets) is asked for that instead.
+// its own model (a `toModel()` method) is asked for that instead; a histogram's native buckets come from its
+// children's `nativeModel()` (see NativeSource).
 import type { ByteWriter } from '../exposition/byte-writer.js';
-import type { FamilyModel, LabelPair, SampleModel } from '../exposition/model.js';
+import type { FamilyModel, LabelPair, NativeBucketsModel, SampleModel } from '../exposition/model.js';
 import type { Child, Family, ScrapeContext } from './family.js';
 import { OPENMETRICS } from '../exposition/formats.js';
 import { isLegacyLabelName, isLegacyMetricName } from '../exposition/names.js';
@@ -13,6 +14,14 @@ import { isLegacyLabelName, isLegacyMetricName } from '../exposition/names.js';
 /** What a family may offer when it keeps state its 1.0 lines cannot carry. */
 interface SelfModelling {
   toModel(stampSeconds: number | undefined): FamilyModel;
+}
+
+/**
+ * Native buckets, where a histogram family keeps them: its children in scrape order (`scrapeState()`), each
+ * answering `nativeModel()`. The 1.0 lines write one `_count` (`_gcount`) per child in that order.
+ */
+interface NativeSource {
+  scrapeState(): { children: ReadonlyArray<{ nativeModel?(): NativeBucketsModel | undefined }> };
 }
 
 /** The family's current samples as a model; `scratch` is reset and used for the 1.0 render. */
@@ -25,7 +34,21 @@ export function familyModel(family: Family<Child>, scratch: ByteWriter, stamp: U
   const model: FamilyModel = { name: family.name, type: family.type, help: family.help, samples: [] };
   if (family.unit !== undefined) model.unit = family.unit;
   readLines(scratch.view().toString('utf8'), family, model.samples);
+  attachNative(family, model);
   return model;
+}
+
+function attachNative(family: Family<Child>, model: FamilyModel): void {
+  const source = family as unknown as Partial<NativeSource>;
+  if ((family.type !== 'histogram' && family.type !== 'gaugehistogram') || typeof source.scrapeState !== 'function') return;
+  const children = source.scrapeState().children;
+  const countName = `${family.name}${family.type === 'histogram' ? '_count' : '_gcount'}`;
+  let k = 0;
+  for (const sample of model.samples) {
+    if (sample.name !== countName) continue;
+    const native = children[k++]?.nativeModel?.();
+    if (native !== undefined) sample.native = native;
+  }
 }
 
 /** Whether any of the family's names lies outside the legacy set, so its pre-rendered lines cannot be served. */
