@@ -4,7 +4,8 @@
 // strings per line; for collectors, tools and OM 2.0 scrapes, not the registry's 1.0 hot path.
 // Holds: what parse(…, { format: 'openmetrics2' }) reads back is the same model (om2-model.ts maps it), with
 // these exceptions OM 2.0 forces: an exemplar without a timestamp is not written (2.0 requires one), and a
-// histogram point without `_sum` (1.0 omits it beside negative buckets) is written with `sum:NaN`.
+// model histogram point without `_sum` (a 1.0 parse of one with negative buckets) is written with `sum:NaN`;
+// registry histograms keep their sum (family-model.ts reads it from their Prometheus-text lines).
 import type { ByteWriter } from './byte-writer.js';
 import type { ExpositionFormat } from './formats.js';
 import type { ExemplarModel, FamilyModel, LabelPair, NativeBucketsModel, SampleModel } from './model.js';

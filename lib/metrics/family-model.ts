@@ -8,7 +8,7 @@
 import type { ByteWriter } from '../exposition/byte-writer.js';
 import type { FamilyModel, LabelPair, NativeBucketsModel, SampleModel } from '../exposition/model.js';
 import type { Child, Family, ScrapeContext } from './family.js';
-import { OPENMETRICS } from '../exposition/formats.js';
+import { OPENMETRICS, PROMETHEUS } from '../exposition/formats.js';
 import { isLegacyLabelName, isLegacyMetricName } from '../exposition/names.js';
 
 /** What a family may offer when it keeps state its 1.0 lines cannot carry. */
@@ -34,8 +34,30 @@ export function familyModel(family: Family<Child>, scratch: ByteWriter, stamp: U
   const model: FamilyModel = { name: family.name, type: family.type, help: family.help, samples: [] };
   if (family.unit !== undefined) model.unit = family.unit;
   readLines(scratch.view().toString('utf8'), family, model.samples);
+  if (family.type === 'histogram' && (family as unknown as { buckets?: { hasNegative?: boolean } }).buckets?.hasNegative === true) {
+    model.samples = withTotals(family, scratch, stamp, model.samples);
+  }
   attachNative(family, model);
   return model;
+}
+
+/**
+ * OpenMetrics 1.0 leaves out `_sum` and `_count` of a histogram with a negative bucket bound; 2.0 requires
+ * both, so they come from the family's Prometheus-text lines, which keep them, and `_created` from the 1.0 ones.
+ */
+function withTotals(family: Family<Child>, scratch: ByteWriter, stamp: Uint8Array, om1: SampleModel[]): SampleModel[] {
+  scratch.reset();
+  family.writeTo(scratch, { format: PROMETHEUS, stamp });
+  const samples: SampleModel[] = [];
+  readLines(scratch.view().toString('utf8'), family, samples);
+  const created = om1.filter((sample) => sample.name === `${family.name}_created`);
+  const out: SampleModel[] = [];
+  let k = 0;
+  for (const sample of samples) {
+    out.push(sample);
+    if (sample.name === `${family.name}_count` && created[k] !== undefined) out.push(created[k++]!);
+  }
+  return out;
 }
 
 function attachNative(family: Family<Child>, model: FamilyModel): void {

@@ -43,6 +43,14 @@ test('each library type scrapes to its OpenMetrics 2.0 line', async () => {
   assert.is(parse(text, { format: 'openmetrics2' }).length, 8);
 });
 
+test('a histogram with a negative bound keeps its sum and count in 2.0, which 1.0 leaves out', async () => {
+  const registry = new Registry({ clock: new FakeClock(1_700_000_000_000) });
+  const histogram = registry.histogram({ name: 'delta', help: 'D.', buckets: [-1, 0, 1] });
+  for (const value of [-2, 0.5, 3]) histogram.observe(value);
+  const text = (await registry.scrape(OPENMETRICS2)).toString();
+  assert.match(text, 'delta {count:3,sum:1.5,bucket:[-1.0:1,0.0:1,1.0:2,+Inf:3]} st@1700000000\n');
+});
+
 const NATIVE: NativeBucketsModel = { schema: 3, zeroThreshold: 2 ** -128, zeroCount: 1, positiveSpans: [[-2, 2]], positiveCounts: [1, 2], negativeSpans: [], negativeCounts: [] };
 
 /** A histogram that offers native buckets the way the native-histogram families do. */
