@@ -42,6 +42,8 @@ export class OM2Sample {
   startAt = 0;
   exemplars: ExemplarModel[] = [];
   exemplarAt = 0;
+  /** The previous line's label names and values by position, reused when they repeat (no new strings). */
+  readonly cache: { names: string[]; values: string[] } = { names: [], values: [] };
 }
 
 /** `# TYPE|HELP|UNIT name rest` or `# EOF`, strictly single-spaced. */
@@ -87,7 +89,7 @@ function readMetricName(scan: LineScan, at: number, out: { name: string }): numb
   if (scan.text.charCodeAt(at) === QUOTE) return readQuoted(scan, at, out, 'metric');
   const end = scan.metricNameEnd(at);
   if (end === at) scan.fail('bad-metric-name', `invalid metric name at ${quote(scan.rest(at))}: a name matches [a-zA-Z_:][a-zA-Z0-9_:]* or is quoted ("my.metric")`, at);
-  out.name = scan.text.slice(at, end);
+  out.name = scan.slice(at, end, out.name); // consecutive lines mostly repeat it: no new string then
   return end;
 }
 
@@ -108,12 +110,12 @@ export function readOM2Sample(scan: LineScan, out: OM2Sample, at: number): void 
     if (text.charCodeAt(at + 1) !== QUOTE) scan.fail('bad-metric-name', `a label set without a metric name: write name{...} or {"name",...}, found ${quote(scan.rest(at))}`, at + 1);
     i = readQuoted(scan, at + 1, out, 'metric');
     if (text.charCodeAt(i) === EQUALS) scan.fail('bad-metric-name', `the first item in braces is a label, not the metric name: write {"name",label="value"}`, at + 1);
-    i = text.charCodeAt(i) === COMMA ? readLabels(scan, i + 1, out.labels, out.labelAt, at) : closeBrace(scan, i, at);
+    i = text.charCodeAt(i) === COMMA ? readLabels(scan, i + 1, out.labels, out.labelAt, at, out.cache) : closeBrace(scan, i, at);
   } else {
     if (text.charCodeAt(at) === QUOTE) scan.fail('bad-metric-name', `a quoted metric name goes inside the braces: write {${scan.rest(at).split(' ')[0]}} ...`, at);
     i = readMetricName(scan, at, out);
     if (text.charCodeAt(i) === OPEN && i < scan.lineEnd) {
-      i = text.charCodeAt(i + 1) === CLOSE ? i + 2 : readLabels(scan, i + 1, out.labels, out.labelAt, i);
+      i = text.charCodeAt(i + 1) === CLOSE ? i + 2 : readLabels(scan, i + 1, out.labels, out.labelAt, i, out.cache);
     }
   }
   if (i >= scan.lineEnd) scan.fail('missing-value', `sample ${quote(scan.rest(at))} has no value`, i);
@@ -208,12 +210,13 @@ function timestamp(scan: LineScan, from: number, to: number, what: string): numb
 }
 
 /** Reads `key="value"` pairs after `{` (or after the quoted name's comma) through `}`; returns the offset after `}`. */
-function readLabels(scan: LineScan, from: number, labels: LabelPair[], positions: number[] | undefined, open: number): number {
+function readLabels(scan: LineScan, from: number, labels: LabelPair[], positions: number[] | undefined, open: number, cache?: { names: string[]; values: string[] }): number {
   const text = scan.text;
   let i = from;
   const key = { name: '' };
   for (;;) {
-    if (positions !== undefined) positions[labels.length] = i;
+    const index = labels.length;
+    if (positions !== undefined) positions[index] = i;
     if (text.charCodeAt(i) === QUOTE) i = readQuoted(scan, i, key, 'label');
     else {
       const end = scan.labelNameEnd(i);
@@ -221,15 +224,16 @@ function readLabels(scan: LineScan, from: number, labels: LabelPair[], positions
         if (text.charCodeAt(i) === CLOSE) scan.fail('bad-label-set', `trailing comma before } in ${quote(scan.rest(open))}`, i);
         scan.fail('bad-label-name', `invalid label name at ${quote(scan.rest(i))}: a label name matches [a-zA-Z_][a-zA-Z0-9_]* or is quoted ("my.label")`, i);
       }
-      key.name = text.slice(i, end);
+      key.name = cache === undefined ? text.slice(i, end) : (cache.names[index] = scan.slice(i, end, cache.names[index] ?? ''));
       i = end;
     }
     const name = key.name;
-    if (labels.some(([other]) => other === name)) scan.fail('duplicate-label', `label ${quote(name)} appears twice in ${quote(scan.rest(open))}`, positions?.[labels.length] ?? i);
+    for (let k = 0; k < index; k++) if (labels[k]![0] === name) scan.fail('duplicate-label', `label ${quote(name)} appears twice in ${quote(scan.rest(open))}`, positions?.[index] ?? i);
     if (text.charCodeAt(i) !== EQUALS || text.charCodeAt(i + 1) !== QUOTE) {
       scan.fail('bad-label-set', `label ${quote(name)} must be followed by ="value", found ${quote(scan.rest(i))}`, i);
     }
-    labels.push([name, scan.readEscaped(i + 2, true, true)]);
+    if (cache === undefined) labels.push([name, scan.readEscaped(i + 2, true, true)]);
+    else labels.push([name, (cache.values[index] = scan.readEscaped(i + 2, true, true, cache.values[index] ?? ''))]);
     i = scan.end;
     const c = text.charCodeAt(i);
     if (c === CLOSE && i < scan.lineEnd) return i + 1;

@@ -20,6 +20,7 @@ export class FamilyMapper {
   #group: string | undefined;
   #lastTs: number | undefined;
   #state = '';
+  #created = '';
   readonly #metricKeys = new MetricKeys();
   readonly #groupKeys = new MetricKeys();
 
@@ -28,6 +29,7 @@ export class FamilyMapper {
     if (type === 'counter' && name.endsWith('_total') && name.length > 6) base = name.slice(0, -6);
     if (type === 'info') base = name.slice(0, -5);
     this.#base = base;
+    this.#created = `${base}_created`;
     this.#state = type === 'stateset' ? name : '';
     this.#model = { name: base, type, samples: [] };
   }
@@ -41,7 +43,7 @@ export class FamilyMapper {
       const sample = this.#sample(line.name, line.labels, line.value, ts);
       attach(sample, line.exemplars);
       model.samples.push(sample);
-      if (line.start !== undefined) model.samples.push(this.#sample(`${this.#base}_created`, line.labels, line.start, ts));
+      if (line.start !== undefined) model.samples.push(this.#sample(this.#created, line.labels, line.start, ts));
       return;
     }
     const base = this.#base;
@@ -60,7 +62,7 @@ export class FamilyMapper {
     const count = this.#sample(`${base}${gauge ? '_gcount' : '_count'}`, line.labels, composite.count, ts);
     if (composite.native !== undefined) count.native = composite.native;
     samples.push(count);
-    if (line.start !== undefined) samples.push(this.#sample(`${base}_created`, line.labels, line.start, ts));
+    if (line.start !== undefined) samples.push(this.#sample(this.#created, line.labels, line.start, ts));
     if (buckets.length === 0) attach(count, line.exemplars);
     else {
       const limits = (composite.buckets ?? []).map(([le]) => (le === '+Inf' ? Infinity : le === '-Inf' ? -Infinity : Number(le)));
@@ -96,8 +98,8 @@ export class FamilyMapper {
       return;
     }
     const keys = this.#keys;
-    if (keys.has(key)) scan.fail('interleaved-metric', `the label set of ${quote(scan.rest(line.nameAt))} already appeared earlier in family ${quote(line.name)}: a metric's samples must be contiguous`, line.nameAt);
-    keys.add(key);
+    const size = keys.size;
+    if (keys.add(key).size === size) scan.fail('interleaved-metric', `the label set of ${quote(scan.rest(line.nameAt))} already appeared earlier in family ${quote(line.name)}: a metric's samples must be contiguous`, line.nameAt);
     this.#key = key;
     this.#lastTs = line.timestamp;
     if (this.#state === '') return;
