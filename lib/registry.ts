@@ -16,8 +16,8 @@ import { systemClock } from './clock.js';
 import { ByteWriter } from './exposition/byte-writer.js';
 import { OPENMETRICS, PROMETHEUS } from './exposition/formats.js';
 import { writeFamilyModel, writeModel } from './exposition/model-writer.js';
-import { familyModel, hasUtf8Names } from './metrics/family-model.js';
-import { canTranscode, transcodeToOM2 } from './metrics/om2-transcode.js';
+import { hasUtf8Names } from './metrics/family-model.js';
+import { needsOtherPath, writeOther } from './metrics/other-formats.js';
 import { parse, ParseError } from './exposition/parse/parser.js';
 import { Counter } from './metrics/counter.js';
 import { METRIC_TYPES } from './exposition/model.js';
@@ -235,14 +235,8 @@ export class Registry {
       for (let i = 0; i < this.#families.length; i++) {
         const family = this.#families[i]!;
         const utf8 = this.#hasUtf8Names(family);
-        if (format.id === 'openmetrics2' && !utf8 && canTranscode(family)) {
-          transcodeToOM2(family, writer, (scratch ??= new ByteWriter(16 * 1024)), context.stamp);
-        } else if (format.id === 'openmetrics2' || utf8) {
-          // The types pre-render OpenMetrics 1.0 and Prometheus text only; other spellings go through the model.
-          scratch ??= new ByteWriter(16 * 1024);
-          const stamp = format.id === 'prometheus' ? Buffer.from(` ${OPENMETRICS.formatTimestamp(wallSeconds)}`, 'latin1') : context.stamp;
-          writeFamilyModel(writer, familyModel(family, scratch, stamp, wallSeconds), format);
-        } else family.writeTo(writer, context);
+        if (needsOtherPath(format, utf8)) writeOther(writer, family, context, utf8, wallSeconds, (scratch ??= new ByteWriter(16 * 1024)));
+        else family.writeTo(writer, context);
         if (performance.now() - sliceStart > this.#yieldEveryMs) {
           await new Promise<void>((resolve) => setImmediate(resolve));
           sliceStart = performance.now();
