@@ -1,6 +1,8 @@
 // Content negotiation: an Accept header to the format to answer with. Pure, no I/O; runs per request.
 // Cost: one pass over the header, O(length), and no allocation: each range is matched in place against
-// the two formats, its parameters compared without slicing; a header equal to the last one costs a compare.
+// the candidate formats, its parameters compared without slicing; a header equal to the last one costs a compare.
+// OpenMetrics 2.0.0 and text/plain 1.0.0 answer only a range naming their version; the winning range's
+// `escaping=` picks the format variant whose Content-Type names the scheme (negotiate-escaping.ts).
 //
 // Rules (RFC 9110 §12.5.1): a format takes its q from the most specific range that matches it (a version
 // parameter is more specific than none), the highest q among equally specific ones; q=0 refuses it; the
