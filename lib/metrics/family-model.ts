@@ -18,10 +18,11 @@ interface SelfModelling {
 
 /**
  * Native buckets, where a histogram family keeps them: its children in scrape order (`scrapeState()`), each
- * answering `nativeModel()`. The 1.0 lines write one `_count` (`_gcount`) per child in that order.
+ * answering `nativeModel()` or holding `native.snapshot()`. The 1.0 lines write one `_count` (`_gcount`) per
+ * child in that order.
  */
 interface NativeSource {
-  scrapeState(): { children: ReadonlyArray<{ nativeModel?(): NativeBucketsModel | undefined }> };
+  scrapeState(): { children: ReadonlyArray<{ nativeModel?(): NativeBucketsModel | undefined; native?: { snapshot?(): NativeBucketsModel } }> };
 }
 
 /** The family's current samples as a model; `scratch` is reset and used for the 1.0 render. */
@@ -68,7 +69,8 @@ function attachNative(family: Family<Child>, model: FamilyModel): void {
   let k = 0;
   for (const sample of model.samples) {
     if (sample.name !== countName) continue;
-    const native = children[k++]?.nativeModel?.();
+    const child = children[k++];
+    const native = child?.nativeModel?.() ?? child?.native?.snapshot?.();
     if (native !== undefined) sample.native = native;
   }
 }
