@@ -6,6 +6,7 @@ import type { ExpositionFormat } from './exposition/formats.js';
 import type { FamilyModel } from './exposition/model.js';
 import type { ErrorSink } from './metrics/errors.js';
 import type { Family, FamilyOptions } from './metrics/family.js';
+import type { NameValidation } from './metrics/validate.js';
 import type { GaugeHistogramOptions } from './metrics/gaugehistogram.js';
 import type { HistogramOptions } from './metrics/histogram.js';
 import type { StateSetOptions } from './metrics/stateset.js';
@@ -15,6 +16,8 @@ import { systemClock } from './clock.js';
 import { ByteWriter } from './exposition/byte-writer.js';
 import { OPENMETRICS, PROMETHEUS } from './exposition/formats.js';
 import { writeFamilyModel, writeModel } from './exposition/model-writer.js';
+import { hasUtf8Names } from './metrics/family-model.js';
+import { needsOtherPath, writeOther } from './metrics/other-formats.js';
 import { parse, ParseError } from './exposition/parse/parser.js';
 import { Counter } from './metrics/counter.js';
 import { METRIC_TYPES } from './exposition/model.js';
@@ -43,9 +46,16 @@ export interface RegistryOptions {
   yieldEveryMs?: number;
   /** A collector that has not answered by then counts as failed for that scrape. Default 5,000 ms. */
   collectorTimeoutMs?: number;
+  /**
+   * `'legacy'` (default): metric names match [a-zA-Z_:][a-zA-Z0-9_:]*, label names [a-zA-Z_][a-zA-Z0-9_]*.
+   * `'utf-8'`: any non-empty UTF-8 name (`http.server.duration`), written quoted where the scraper allows it
+   * (OpenMetrics 2.0, or `escaping=allow-utf-8`) and otherwise escaped by the scheme it asked for (underscores
+   * by default). Families with such names are written through the model, at a parse's cost per scrape.
+   */
+  nameValidation?: NameValidation;
 }
 
-type Options<T> = Omit<T, 'clock'>;
+type Options<T> = Omit<T, 'clock' | 'nameValidation'>;
 
 /** Scrape buffers kept for reuse; more concurrent scrapes than this allocate and drop their own. */
 const MAX_POOLED_WRITERS = 4;
@@ -68,8 +78,12 @@ export class Registry {
   readonly #onError: ErrorSink | undefined;
   readonly #yieldEveryMs: number;
   readonly #collectorTimeoutMs: number;
+  readonly #nameValidation: NameValidation;
+  /** Families whose names need the model path (UTF-8 names), decided once per family. */
+  readonly #utf8 = new WeakMap<AnyFamily, boolean>();
 
   constructor(options: RegistryOptions = {}) {
+    this.#nameValidation = options.nameValidation ?? 'legacy';
     this.clock = options.clock ?? systemClock;
     this.#onError = options.onError;
     this.#yieldEveryMs = options.yieldEveryMs ?? 5;
@@ -80,61 +94,66 @@ export class Registry {
     }
   }
 
+  /** The options a factory hands its family: the caller's, plus the registry's clock and name rules. */
+  #options<T extends object>(options: T): T & { clock: Clock; nameValidation: NameValidation } {
+    return { ...options, clock: this.clock, nameValidation: this.#nameValidation };
+  }
+
   counter(options: Options<FamilyOptions>): Counter {
-    return this.register(new Counter({ ...options, clock: this.clock }));
+    return this.register(new Counter(this.#options(options)));
   }
 
   gauge(options: Options<FamilyOptions>): Gauge {
-    return this.register(new Gauge({ ...options, clock: this.clock }));
+    return this.register(new Gauge(this.#options(options)));
   }
 
   histogram(options: Options<HistogramOptions>): Histogram {
-    return this.register(new Histogram({ ...options, clock: this.clock }));
+    return this.register(new Histogram(this.#options(options)));
   }
 
   summary(options: Options<SummaryOptions>): Summary {
-    return this.register(new Summary({ ...options, clock: this.clock }));
+    return this.register(new Summary(this.#options(options)));
   }
 
   gaugeHistogram(options: Options<GaugeHistogramOptions>): GaugeHistogram {
-    return this.register(new GaugeHistogram({ ...options, clock: this.clock }));
+    return this.register(new GaugeHistogram(this.#options(options)));
   }
 
   info(options: Options<FamilyOptions>): Info {
-    return this.register(new Info({ ...options, clock: this.clock }));
+    return this.register(new Info(this.#options(options)));
   }
 
   stateSet(options: Options<StateSetOptions>): StateSet {
-    return this.register(new StateSet({ ...options, clock: this.clock }));
+    return this.register(new StateSet(this.#options(options)));
   }
 
   unknown(options: Options<FamilyOptions>): Unknown {
-    return this.register(new Unknown({ ...options, clock: this.clock }));
+    return this.register(new Unknown(this.#options(options)));
   }
 
   /** Events per second over a sliding window (default 300 s); `labels(...).mark(n)`. */
   rateGauge(options: Options<WindowedGaugeOptions>): RateGauge {
-    return this.register(new RateGauge({ ...options, clock: this.clock }));
+    return this.register(new RateGauge(this.#options(options)));
   }
 
   /** Percent of a shared total over a sliding window; `markTotal(n)`, `labels(...).mark(n)`. */
   ratioGauge(options: Options<WindowedGaugeOptions>): RatioGauge {
-    return this.register(new RatioGauge({ ...options, clock: this.clock }));
+    return this.register(new RatioGauge(this.#options(options)));
   }
 
   /** Largest value recorded in a sliding window; `labels(...).record(v)`. */
   maxGauge(options: Options<WindowedGaugeOptions>): MaxGauge {
-    return this.register(new MaxGauge({ ...options, clock: this.clock }));
+    return this.register(new MaxGauge(this.#options(options)));
   }
 
   /** Average of the values recorded in a sliding window; `labels(...).record(v)`. */
   averageGauge(options: Options<WindowedGaugeOptions>): AverageGauge {
-    return this.register(new AverageGauge({ ...options, clock: this.clock }));
+    return this.register(new AverageGauge(this.#options(options)));
   }
 
   /** Busy percent over a sliding window, from the event loop or `reportBusy(ms)`. */
   utilizationGauge(options: Options<UtilizationGaugeOptions>): UtilizationGauge {
-    return this.register(new UtilizationGauge({ ...options, clock: this.clock }));
+    return this.register(new UtilizationGauge(this.#options(options)));
   }
 
   /**
@@ -212,8 +231,12 @@ export class Registry {
       const wallSeconds = this.clock.wallMs() / 1000;
       const context = { format, stamp: Buffer.from(` ${format.formatTimestamp(wallSeconds)}`, 'latin1') };
       let sliceStart = performance.now();
+      let scratch: ByteWriter | undefined;
       for (let i = 0; i < this.#families.length; i++) {
-        this.#families[i]!.writeTo(writer, context);
+        const family = this.#families[i]!;
+        const utf8 = this.#hasUtf8Names(family);
+        if (needsOtherPath(format, utf8)) writeOther(writer, family, context, utf8, wallSeconds, (scratch ??= new ByteWriter(16 * 1024)));
+        else family.writeTo(writer, context);
         if (performance.now() - sliceStart > this.#yieldEveryMs) {
           await new Promise<void>((resolve) => setImmediate(resolve));
           sliceStart = performance.now();
@@ -229,6 +252,13 @@ export class Registry {
     }
   }
 
+  #hasUtf8Names(family: AnyFamily): boolean {
+    if (this.#nameValidation === 'legacy') return false;
+    let utf8 = this.#utf8.get(family);
+    if (utf8 === undefined) this.#utf8.set(family, (utf8 = hasUtf8Names(family)));
+    return utf8;
+  }
+
   /** Runs every collector at once, each bounded by the timeout; keeps the good results in order. */
   async #runCollectors(): Promise<FamilyModel[]> {
     if (this.#collectors.length === 0) return [];
@@ -239,7 +269,7 @@ export class Registry {
       try {
         if (result.status === 'rejected') throw result.reason;
         for (const family of result.value ?? []) {
-          checkCollected(collector.name, family);
+          checkCollected(collector.name, family, this.#nameValidation);
           const clash = this.#takenNames.has(family.name) || extra.some((other) => other.name === family.name);
           if (clash) throw new MetricError('name-clash', `collector ${quote(collector.name)} returned family ${quote(family.name)}, which already exists`);
           extra.push(family);
@@ -317,16 +347,16 @@ interface CollectorState {
  * A collector's family must be writable, or one bad collector would make the whole exposition invalid:
  * typed fields, a valid name and type, and then the strict parser's verdict on the family written alone.
  */
-function checkCollected(collector: string, family: FamilyModel): void {
+function checkCollected(collector: string, family: FamilyModel, nameValidation: NameValidation): void {
   const where = `collector ${quote(collector)} returned family ${quote(family.name)}`;
-  validateMetricName(family.name);
+  validateMetricName(family.name, nameValidation);
   if (!METRIC_TYPES.includes(family.type)) throw new MetricError('invalid-value', `${where} with unknown type ${quote(family.type)}`);
   for (const sample of family.samples) {
     if (typeof sample.name !== 'string' || !sample.name.startsWith(family.name)) {
       throw new MetricError('invalid-name', `${where} with a sample named ${quote(sample.name)}: samples must start with the family name`);
     }
-    validateMetricName(sample.name);
-    validateLabelNames(family.name, sample.labels.map(([name]) => name));
+    validateMetricName(sample.name, nameValidation);
+    validateLabelNames(family.name, sample.labels.map(([name]) => name), [], nameValidation);
     if (typeof sample.value !== 'number' || sample.labels.some(([, value]) => typeof value !== 'string')) {
       throw new MetricError('invalid-value', `${where} with sample ${quote(sample.name)}: values must be numbers and label values strings`);
     }

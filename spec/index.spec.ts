@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import * as omen from '../lib/index.js';
 
 test('the public API names every metric type, the registry, the formats and the parser', () => {
-  for (const name of ['Registry', 'Counter', 'Gauge', 'Histogram', 'Summary', 'GaugeHistogram', 'Info', 'StateSet', 'Unknown', 'RateGauge', 'RatioGauge', 'MaxGauge', 'AverageGauge', 'UtilizationGauge', 'CkmsStream', 'WindowedQuantiles', 'RateWindow', 'negotiateFormat', 'parse', 'ParseError', 'writeModel', 'OPENMETRICS', 'PROMETHEUS', 'FakeClock', 'MetricError']) {
+  for (const name of ['Registry', 'Counter', 'Gauge', 'Histogram', 'Summary', 'GaugeHistogram', 'Info', 'StateSet', 'Unknown', 'RateGauge', 'RatioGauge', 'MaxGauge', 'AverageGauge', 'UtilizationGauge', 'CkmsStream', 'WindowedQuantiles', 'RateWindow', 'negotiateFormat', 'parse', 'ParseError', 'writeModel', 'OPENMETRICS', 'PROMETHEUS', 'FakeClock', 'MetricError', 'OPENMETRICS2', 'PROMETHEUS_TEXT_1', 'withEscaping']) {
     assert.ok((omen as Record<string, unknown>)[name] !== undefined, `${name} is exported`);
   }
 });
@@ -26,6 +26,17 @@ test('the README example flow: record on bound children, negotiate, scrape, pars
   const summary = families.find((f) => f.name === 'http_request_duration_seconds')!;
   assert.is(summary.unit, 'seconds');
   assert.is(summary.samples.find((s) => s.name.endsWith('_count'))!.value, 10);
+});
+
+test('UTF-8 names: opt in on the registry, negotiate OpenMetrics 2.0, parse back the quoted names', async () => {
+  const registry = new omen.Registry({ clock: new omen.FakeClock(), nameValidation: 'utf-8' });
+  registry.counter({ name: 'http.server.requests', help: 'Requests.', labelNames: ['http.route'] }).labels('/a').inc(2);
+  const format = omen.negotiateFormat('application/openmetrics-text;version=2.0.0;q=0.9,application/openmetrics-text;version=1.0.0;q=0.5');
+  assert.is(format, omen.OPENMETRICS2);
+  const body = (await registry.scrape(format)).toString();
+  assert.match(body, '{"http.server.requests_total","http.route"="/a"} 2 st@');
+  const [family] = omen.parse(body, { format: format.id });
+  assert.equal([family!.name, family!.samples[0]!.labels, family!.samples[0]!.value], ['http.server.requests', [['http.route', '/a']], 2]);
 });
 
 test.run();

@@ -1,7 +1,8 @@
 // `omen lint`: validates an exposition file (or stdin) with the strict parser and reports the first error as
 // FILE:LINE:COL. Cost: one read (at most --max-bytes) and one parse of the whole input. Exit 0 valid, 1 invalid,
 // 2 when it could not lint: a usage error, an unreadable input, or one longer than --max-bytes.
-// Without --format the content decides: OpenMetrics when it shows a mark only OpenMetrics has (`# EOF`,
+// Without --format the content decides: OpenMetrics 2.0 when a line shows a composite value, st@ or a quoted
+// name; OpenMetrics 1.0 when it shows a mark only OpenMetrics has (`# EOF`,
 // `# UNIT`, an OpenMetrics-only type, an exemplar, `x_created` beside `x_total`), else Prometheus 0.0.4.
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,14 +12,15 @@ import { UsageError } from './verb.js';
 import { DEFAULT_MAX_BYTES, describeSize, parseSize, readStreamCapped } from './input-cap.js';
 import { ParseError, parse, type ParseFormat } from '../exposition/parse/parser.js';
 
-const USAGE = `Usage: omen lint [--format openmetrics|prometheus] [--max-bytes N] FILE|-
+const USAGE = `Usage: omen lint [--format openmetrics|openmetrics2|prometheus] [--max-bytes N] FILE|-
 
 Validates an exposition with the strict parser; "-" reads stdin. An input longer than --max-bytes
 (default 64MiB; N may end in KiB, MiB or GiB) is refused without reading the rest.
 Without --format, the input is OpenMetrics 1.0.0 when it is empty or shows a mark only OpenMetrics has
 (a "# EOF" or "# UNIT" line, an info/stateset/gaugehistogram/unknown TYPE, an exemplar " # {...}", or an
 x_created sample beside x_total), so a truncated OpenMetrics file is reported for its missing # EOF;
-otherwise it is Prometheus text 0.0.4.
+otherwise it is Prometheus text 0.0.4. It is OpenMetrics 2.0.0 when a sample shows what only 2.0 has (a
+composite value {count:...}, a start timestamp st@..., or a quoted name {"name"}), or with --format openmetrics2.
 Prints "ok: N families, M samples" and exits 0, or prints FILE:LINE:COL: message (code) and exits 1.
 Exits 2 when it cannot lint: a usage error, an unreadable input, or one over --max-bytes.`;
 
@@ -45,7 +47,7 @@ export const verb: Verb = {
     if (report.error !== undefined) {
       io.out(`${name}:${report.error.line}:${report.error.column}: ${report.error.detail} (${report.error.code})`);
       if (detected !== undefined) {
-        const other = detected.format === 'openmetrics' ? 'prometheus' : 'openmetrics';
+        const other = detected.format === 'prometheus' ? 'openmetrics' : 'prometheus';
         io.err(`omen lint: note: read as ${detected.format} because ${detected.evidence}; --format ${other} reads it the other way`);
       }
       return 1;
@@ -85,6 +87,7 @@ export interface Detection {
 const OPENMETRICS_ONLY_TYPES = new Set(['info', 'stateset', 'gaugehistogram', 'unknown']);
 const TYPE_LINE = /^[ \t]*#[ \t]+TYPE[ \t]+([^ \t]+)[ \t]+([^ \t]+)/;
 const SAMPLE_NAME = /^[ \t]*([a-zA-Z_:][a-zA-Z0-9_:]*)/;
+const QUOTED = /"(?:[^"\\]|\\.)*"/g;
 
 /**
  * Which grammar an exposition asks for: OpenMetrics when it is empty (an OpenMetrics body holds at least
@@ -96,6 +99,11 @@ export function detectFormat(input: Uint8Array): Detection {
   // latin1 never fails and keeps every ASCII byte in place; the marks are all ASCII.
   const text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
   if (text.length === 0) return { format: 'openmetrics', evidence: 'the input is empty' };
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const mark = om2Mark(lines[i]!);
+    if (mark !== undefined) return { format: 'openmetrics2', evidence: `line ${i + 1} has ${mark}` };
+  }
   const totals = new Set<string>();
   const typed = new Set<string>();
   const created: Array<[name: string, line: number]> = [];
@@ -127,6 +135,16 @@ export function detectFormat(input: Uint8Array): Detection {
     if (totals.has(base) && !typed.has(name)) return { format: 'openmetrics', evidence: `line ${line} has ${name} beside ${base}_total` };
   }
   return { format: 'prometheus', evidence: 'it shows no mark of OpenMetrics' };
+}
+
+/** What only OpenMetrics 2.0 writes, outside quoted strings: a quoted name opening a line, a composite value, st@. */
+function om2Mark(line: string): string | undefined {
+  if (line.startsWith('{"')) return 'a quoted metric name';
+  if (line.startsWith('#')) return undefined;
+  const bare = line.replace(QUOTED, '""');
+  if (/ \{g?count:/.test(bare)) return 'a composite value';
+  if (/ st@[-+.0-9]/.test(bare)) return 'a start timestamp';
+  return undefined;
 }
 
 /** Whether a sample line has ` # {` outside its quoted label values. */
@@ -171,8 +189,8 @@ function parseArgs(args: string[]): { format: ParseFormat | undefined; file: str
 
 /** Shared by lint and scrape: the --format value, validated. */
 export function parseFormatOption(value: string | undefined): ParseFormat {
-  if (value === 'openmetrics' || value === 'prometheus') return value;
-  throw new UsageError(`invalid --format ${JSON.stringify(value ?? '')}: use openmetrics or prometheus`);
+  if (value === 'openmetrics' || value === 'prometheus' || value === 'openmetrics2') return value;
+  throw new UsageError(`invalid --format ${JSON.stringify(value ?? '')}: use openmetrics, openmetrics2 or prometheus`);
 }
 
 function plural(n: number, one: string, many: string): string {

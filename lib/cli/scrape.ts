@@ -17,13 +17,14 @@ export const DEFAULT_ACCEPT = 'application/openmetrics-text;version=1.0.0;q=0.5,
 const ACCEPT: Record<ParseFormat, string> = {
   openmetrics: 'application/openmetrics-text;version=1.0.0',
   prometheus: 'text/plain;version=0.0.4',
+  openmetrics2: 'application/openmetrics-text;version=2.0.0',
 };
 /** Seconds; Prometheus' default scrape_timeout. */
 export const DEFAULT_TIMEOUT_SECONDS = 10;
 /** The environment variable read for the key when neither --key nor --key-file is given. */
 export const KEY_ENV = 'OMEN_API_KEY';
 
-const USAGE = `Usage: omen scrape URL [--key-file FILE | --key KEY] [--format openmetrics|prometheus]
+const USAGE = `Usage: omen scrape URL [--key-file FILE | --key KEY] [--format openmetrics|openmetrics2|prometheus]
                    [--timeout SECONDS] [--max-bytes N] [--ca FILE | --insecure]
 
 Fetches URL, validates the exposition and prints each family's type, series and samples.
@@ -98,7 +99,7 @@ function printable(text: string): string {
 /** The parser a Content-Type asks for, by media type alone, as Prometheus picks it. */
 export function formatOfContentType(contentType: string): ParseFormat | undefined {
   const media = (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
-  if (media === 'application/openmetrics-text') return 'openmetrics';
+  if (media === 'application/openmetrics-text') return /;\s*version\s*=\s*"?2\./i.test(contentType) ? 'openmetrics2' : 'openmetrics';
   if (media === 'text/plain') return 'prometheus';
   return undefined;
 }

@@ -6,10 +6,12 @@
 // becomes untyped, a counter's TYPE/HELP name is its `_total` sample name, and `_created` samples, `# UNIT`
 // lines and exemplars are not written (0.0.4 has no syntax for them). Timestamps are integer milliseconds.
 import type { MetricType } from './model.js';
+import type { EscapingScheme } from './names.js';
 import { escapeOpenMetricsHelp, escapePrometheusHelp } from './escape.js';
+import { OPENMETRICS2 } from './om2-format.js';
 import { formatMilliseconds, formatSeconds } from './numbers.js';
 
-export type FormatId = 'openmetrics' | 'prometheus';
+export type FormatId = 'openmetrics' | 'prometheus' | 'openmetrics2';
 
 export interface FamilyHeader {
   name: string;
@@ -27,8 +29,17 @@ export interface ExpositionFormat {
   /** Whether `_created` samples, exemplars and `# UNIT` exist in this format. */
   readonly openMetrics: boolean;
   formatTimestamp(seconds: number): string;
-  /** The TYPE/UNIT/HELP lines that open a family, each ending in LF. */
-  header(family: FamilyHeader): string;
+  /**
+   * The TYPE/UNIT/HELP lines that open a family, each ending in LF. `spell` turns the name the lines carry
+   * into its written form (quoted or escaped, see names.ts); without it the name is written as it is.
+   */
+  header(family: FamilyHeader, spell?: (name: string) => string): string;
+  /**
+   * How names outside the legacy set are written: quoted (`allow-utf-8`) or rewritten by a scheme, which the
+   * Content-Type then names. Undefined: the scraper named no scheme, so such names are escaped with
+   * underscores (the documented default) and the Content-Type carries no escaping parameter.
+   */
+  readonly escaping?: EscapingScheme | undefined;
 }
 
 export const OPENMETRICS: ExpositionFormat = {
@@ -37,8 +48,9 @@ export const OPENMETRICS: ExpositionFormat = {
   trailer: '# EOF\n',
   openMetrics: true,
   formatTimestamp: formatSeconds,
-  header({ name, type, help, unit }) {
+  header({ name: bare, type, help, unit }, spell) {
     // [S "MetricFamily metadata"]: TYPE, then UNIT, then HELP is the recommended order.
+    const name = spell === undefined ? bare : spell(bare);
     let text = `# TYPE ${name} ${type}\n`;
     if (unit !== undefined) text += `# UNIT ${name} ${unit}\n`;
     if (help !== undefined) text += `# HELP ${name} ${escapeOpenMetricsHelp(help)}\n`;
@@ -63,8 +75,8 @@ export const PROMETHEUS: ExpositionFormat = {
   trailer: '',
   openMetrics: false,
   formatTimestamp: formatMilliseconds,
-  header({ name, type, help }) {
-    const exposedName = prometheusFamilyName(name, type);
+  header({ name, type, help }, spell) {
+    const exposedName = spell === undefined ? prometheusFamilyName(name, type) : spell(prometheusFamilyName(name, type));
     let text = '';
     if (help !== undefined) text += `# HELP ${exposedName} ${escapePrometheusHelp(help)}\n`;
     return `${text}# TYPE ${exposedName} ${PROMETHEUS_TYPE[type]}\n`;
@@ -79,5 +91,6 @@ export function prometheusFamilyName(name: string, type: MetricType): string {
 }
 
 export function formatById(id: FormatId): ExpositionFormat {
+  if (id === 'openmetrics2') return OPENMETRICS2;
   return id === 'openmetrics' ? OPENMETRICS : PROMETHEUS;
 }

@@ -57,6 +57,11 @@ export interface SampleModel {
   /** Unix seconds, possibly fractional; Prometheus text writes it as integer milliseconds. */
   timestamp?: number;
   exemplar?: ExemplarModel;
+  /**
+   * Every exemplar of the sample when it has more than one (OpenMetrics 2.0 allows several per sample);
+   * `exemplar` is then the first of them. Formats with one exemplar per sample write `exemplar` only.
+   */
+  exemplars?: ExemplarModel[];
   /** A series' native buckets ride on its `_count` sample (`_gcount` for a gauge histogram). */
   native?: NativeBucketsModel;
 }

@@ -1,6 +1,8 @@
 // Content negotiation: an Accept header to the format to answer with. Pure, no I/O; runs per request.
 // Cost: one pass over the header, O(length), and no allocation: each range is matched in place against
-// the two formats, its parameters compared without slicing; a header equal to the last one costs a compare.
+// the candidate formats, its parameters compared without slicing; a header equal to the last one costs a compare.
+// OpenMetrics 2.0.0 and text/plain 1.0.0 answer only a range naming their version; the winning range's
+// `escaping=` picks the format variant whose Content-Type names the scheme (negotiate-escaping.ts).
 //
 // Rules (RFC 9110 §12.5.1): a format takes its q from the most specific range that matches it (a version
 // parameter is more specific than none), the highest q among equally specific ones; q=0 refuses it; the
@@ -8,20 +10,28 @@
 // or nothing acceptable, the answer is Prometheus text 0.0.4: a scraper must never get nothing.
 import type { ExpositionFormat } from './formats.js';
 import { OPENMETRICS, PROMETHEUS } from './formats.js';
+import { ESCAPING_NONE, ESCAPING_INVALID, escapingCode, withScheme } from './negotiate-escaping.js';
+import { OPENMETRICS2 } from './om2-format.js';
+import { PROMETHEUS_TEXT_1 } from './escaping-formats.js';
 
 interface Candidate {
   format: ExpositionFormat;
   type: string;
   subtype: string;
-  /** Version parameters we can answer for; a range without one matches too. */
+  /** Version parameters we can answer for; a range without one matches too, unless `versionedOnly`. */
   versions: readonly string[];
+  /** Served only to a range that names one of `versions` (never to a versionless or wildcard range). */
+  versionedOnly?: boolean;
 }
 
 // OpenMetrics 0.0.1 is what Prometheus 2.5-2.33 asked for; 1.0.0 is a compatible superset it parses.
-// text/plain version=1.0.0 (Prometheus 3) is 0.0.4 plus quoted UTF-8 names, which omen never needs.
+// OpenMetrics 2.0.0 and text/plain 1.0.0 (Prometheus 3's text: 0.0.4 plus quoted UTF-8 names) are answered
+// only when a range names their version; the `escaping=` parameter of the winning range picks the scheme.
 const CANDIDATES: readonly Candidate[] = [
   { format: OPENMETRICS, type: 'application', subtype: 'openmetrics-text', versions: ['1.0.0', '0.0.1'] },
-  { format: PROMETHEUS, type: 'text', subtype: 'plain', versions: ['0.0.4', '1.0.0'] },
+  { format: PROMETHEUS, type: 'text', subtype: 'plain', versions: ['0.0.4'] },
+  { format: OPENMETRICS2, type: 'application', subtype: 'openmetrics-text', versions: ['2.0.0'], versionedOnly: true },
+  { format: PROMETHEUS_TEXT_1, type: 'text', subtype: 'plain', versions: ['1.0.0'], versionedOnly: true },
 ];
 /** Range specificity: `*\/*`, `type/*`, `type/subtype`, `type/subtype;version=v`. */
 const ANY = 0;
@@ -52,6 +62,8 @@ class RangeCursor {
   versionFrom = 0;
   versionTo = -1;
   q = 1;
+  /** The range's `escaping=` parameter as a code (negotiate-escaping.ts). */
+  escaping = ESCAPING_NONE;
   /** False for a range that breaks the grammar or carries a malformed q: such a range is ignored. */
   valid = true;
 }
@@ -60,6 +72,7 @@ const cursor = new RangeCursor();
 const bestSpecificity = new Int8Array(CANDIDATES.length);
 const bestQ = new Float64Array(CANDIDATES.length);
 const bestPosition = new Int32Array(CANDIDATES.length);
+const bestEscaping = new Int8Array(CANDIDATES.length);
 
 /** A scraper sends the same header on every scrape: the last answer is kept for it. */
 let lastAccept = '';
@@ -90,7 +103,7 @@ function choose(accept: string): ExpositionFormat {
     if (bestSpecificity[c] === NONE || (bestQ[c] as number) <= 0) continue;
     if (chosen < 0 || isBetter(c, chosen)) chosen = c;
   }
-  return chosen < 0 ? PROMETHEUS : (CANDIDATES[chosen] as Candidate).format;
+  return chosen < 0 ? PROMETHEUS : withScheme((CANDIDATES[chosen] as Candidate).format, bestEscaping[chosen] as number);
 }
 
 function consider(text: string, c: number, position: number): void {
@@ -99,7 +112,8 @@ function consider(text: string, c: number, position: number): void {
   let specificity: number;
   if (equalsIgnoreCase(text, range.typeFrom, range.typeTo, candidate.type)) {
     if (equalsIgnoreCase(text, range.subFrom, range.subTo, candidate.subtype)) {
-      if (range.versionTo < 0) specificity = EXACT;
+      if (range.versionTo < 0 && candidate.versionedOnly !== true) specificity = EXACT;
+      else if (range.versionTo < 0) return;
       else if (hasVersion(text, range.versionFrom, range.versionTo, candidate.versions)) specificity = VERSIONED;
       else return;
     } else if (isStar(text, range.subFrom, range.subTo)) specificity = ANY_SUBTYPE;
@@ -107,11 +121,15 @@ function consider(text: string, c: number, position: number): void {
   } else if (isStar(text, range.typeFrom, range.typeTo) && isStar(text, range.subFrom, range.subTo)) {
     specificity = ANY;
   } else return;
+  if (candidate.versionedOnly === true && specificity !== VERSIONED) return;
+  // A scheme omen does not know cannot be honoured: the range asks for nothing omen can write.
+  if (range.escaping === ESCAPING_INVALID) return;
   const best = bestSpecificity[c] as number;
   if (specificity > best || (specificity === best && range.q > (bestQ[c] as number))) {
     bestSpecificity[c] = specificity;
     bestQ[c] = range.q;
     bestPosition[c] = position;
+    bestEscaping[c] = range.escaping;
   }
 }
 
@@ -136,6 +154,7 @@ function readRange(text: string, at: number, out: RangeCursor): number {
   out.valid = true;
   out.q = 1;
   out.versionTo = -1;
+  out.escaping = ESCAPING_NONE;
   let i = skipBlanks(text, at);
   out.typeFrom = i;
   i = skipToken(text, i);
@@ -176,6 +195,8 @@ function readRange(text: string, at: number, out: RangeCursor): number {
     } else if (equalsIgnoreCase(text, nameFrom, nameTo, 'version')) {
       out.versionFrom = valueFrom;
       out.versionTo = valueTo;
+    } else if (equalsIgnoreCase(text, nameFrom, nameTo, 'escaping')) {
+      out.escaping = escapingCode(text, valueFrom, valueTo);
     }
   }
 }

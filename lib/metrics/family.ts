@@ -13,6 +13,7 @@ import { renderLabelPairs, renderLabelSet } from '../exposition/labels.js';
 import { ByteArena } from './arena.js';
 import { SeriesCache } from './series-cache.js';
 import { MetricError, quote } from './errors.js';
+import type { NameValidation } from './validate.js';
 import { validateHelp, validateLabelNames, validateMetricName, validatePositiveInteger, validateUnit } from './validate.js';
 
 export const DEFAULT_MAX_CHILDREN = 10_000;
@@ -30,6 +31,8 @@ export interface FamilyOptions {
   clock?: Clock;
   /** Stamp every sample with the scrape's wall-clock time, as the Metrics API's computed gauges are. */
   timestamps?: boolean;
+  /** Which names are allowed; a registry passes its own (RegistryOptions.nameValidation). Default 'legacy'. */
+  nameValidation?: NameValidation;
 }
 
 /** What a scrape hands each family: the format and the pre-formatted ` <timestamp>` bytes. */
@@ -94,10 +97,10 @@ export abstract class Family<C extends Child> {
    * @param reservedLabels label names the type uses itself (`le`, `quantile`).
    */
   protected constructor(options: FamilyOptions, name: string, primarySuffix: string, reservedLabels: readonly string[] = []) {
-    this.name = validateMetricName(name);
+    this.name = validateMetricName(name, options.nameValidation);
     this.help = validateHelp(name, options.help);
     this.unit = validateUnit(name, options.unit);
-    this.labelNames = validateLabelNames(name, options.labelNames ?? [], reservedLabels);
+    this.labelNames = validateLabelNames(name, options.labelNames ?? [], reservedLabels, options.nameValidation);
     this.maxChildren = validatePositiveInteger(name, 'maxChildren', options.maxChildren ?? DEFAULT_MAX_CHILDREN);
     this.timestamps = options.timestamps ?? false;
     this.clock = options.clock ?? systemClock;

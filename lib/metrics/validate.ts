@@ -3,10 +3,21 @@
 import { MetricError, quote } from './errors.js';
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+/** Any non-empty string of whole code points: a lone surrogate could not be written as UTF-8. */
+const UTF8_NAME = /^(?!.*\p{Cs}).+$/su;
+
+/** `'legacy'`: the classic name grammar; `'utf-8'`: any non-empty UTF-8 name (Registry option nameValidation). */
+export type NameValidation = 'legacy' | 'utf-8';
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const UNIT = /^[a-zA-Z0-9_:]*$/;
 
-export function validateMetricName(name: unknown): string {
+export function validateMetricName(name: unknown, mode: NameValidation = 'legacy'): string {
+  if (mode === 'utf-8') {
+    if (typeof name !== 'string' || !UTF8_NAME.test(name)) {
+      throw new MetricError('invalid-name', `invalid metric name ${quote(name)}: must be a non-empty string of valid UTF-8 (nameValidation 'utf-8')`);
+    }
+    return name;
+  }
   if (typeof name !== 'string' || !METRIC_NAME.test(name)) {
     throw new MetricError('invalid-name', `invalid metric name ${quote(name)}: must match [a-zA-Z_:][a-zA-Z0-9_:]*`);
   }
@@ -14,10 +25,13 @@ export function validateMetricName(name: unknown): string {
 }
 
 /** Label names: the grammar, no `__` prefix (reserved), no duplicates, and none of the type's own. */
-export function validateLabelNames(family: string, names: readonly unknown[], reserved: readonly string[] = []): string[] {
+export function validateLabelNames(family: string, names: readonly unknown[], reserved: readonly string[] = [], mode: NameValidation = 'legacy'): string[] {
   const seen = new Set<string>();
   for (const name of names) {
-    if (typeof name !== 'string' || !LABEL_NAME.test(name)) {
+    if (typeof name !== 'string' || (mode === 'utf-8' && !UTF8_NAME.test(name))) {
+      throw new MetricError('invalid-label-name', `${family}: invalid label name ${quote(name)}: must be a non-empty string of valid UTF-8`, family);
+    }
+    if (mode === 'legacy' && !LABEL_NAME.test(name)) {
       throw new MetricError('invalid-label-name', `${family}: invalid label name ${quote(name)}: must match [a-zA-Z_][a-zA-Z0-9_]*`, family);
     }
     if (name.startsWith('__')) {

@@ -3,7 +3,7 @@
 // until the last answer is sent or abandoned. Always: one Content-Type, `Vary` names both headers, and each
 // lease is released exactly once, even when the client hangs up mid-scrape.
 import type { ServerResponse } from 'node:http';
-import type { ExpositionFormat, FormatId } from '../exposition/formats.js';
+import type { ExpositionFormat } from '../exposition/formats.js';
 import type { ScrapeLease } from '../registry.js';
 import type { RouteHandler } from './router.js';
 import { promisify } from 'node:util';
@@ -31,7 +31,8 @@ interface SharedScrape {
 }
 
 export function metricsRoute(source: ScrapeSource): RouteHandler {
-  const inFlight = new Map<FormatId, Promise<SharedScrape>>();
+  // Keyed by the format value: variants of one format (escaping schemes) write different bytes.
+  const inFlight = new Map<ExpositionFormat, Promise<SharedScrape>>();
   const gzipped = new WeakMap<Buffer, Promise<Buffer>>();
 
   const lease = async (format: ExpositionFormat): Promise<ScrapeLease> =>
@@ -39,12 +40,12 @@ export function metricsRoute(source: ScrapeSource): RouteHandler {
 
   // Holders are counted right after the await, before any I/O, so no release can come between.
   const scrape = async (format: ExpositionFormat): Promise<SharedScrape> => {
-    let pending = inFlight.get(format.id);
+    let pending = inFlight.get(format);
     if (pending === undefined) {
       pending = lease(format)
         .then((lent) => ({ bytes: lent.bytes, holders: 0, release: () => lent.release() }))
-        .finally(() => inFlight.delete(format.id));
-      inFlight.set(format.id, pending);
+        .finally(() => inFlight.delete(format));
+      inFlight.set(format, pending);
     }
     const shared = await pending;
     shared.holders++;

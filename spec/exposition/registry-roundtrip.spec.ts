@@ -1,11 +1,12 @@
 // Seeded random registries built through the Registry API (every metric type, windowed gauges on a FakeClock,
-// odd label values, special floats, timestamps, a collector, refused records), scraped in both formats: the
+// odd label values, special floats, timestamps, a collector, refused records), scraped in every text format: the
 // strict parser accepts every scrape, counters and gauges parse to exactly the values recorded, and
 // writeModel(parse(scrape)) reproduces the scrape byte for byte.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FakeClock } from '../../lib/clock.js';
 import { OPENMETRICS, PROMETHEUS, type ExpositionFormat } from '../../lib/exposition/formats.js';
+import { OPENMETRICS2 } from '../../lib/exposition/om2-format.js';
 import { writeModel } from '../../lib/exposition/model-writer.js';
 import { formatValue } from '../../lib/exposition/numbers.js';
 import { parse } from '../../lib/exposition/parse/parser.js';
@@ -245,7 +246,7 @@ test(`${REGISTRIES} random registries scrape to what the strict parser accepts, 
     const registry = new Registry({ clock, onError: () => {} });
     const expected = build(g, registry, clock);
     for (const family of registry.families) kinds.add(family.constructor.name);
-    for (const format of [OPENMETRICS, PROMETHEUS]) check(registry, clock, expected, await registry.scrape(format), format, types);
+    for (const format of [OPENMETRICS, PROMETHEUS, OPENMETRICS2]) check(registry, clock, expected, await registry.scrape(format), format, types);
   }
   // Every kind was built, and the OpenMetrics scrapes showed every type.
   assert.is(kinds.size, KINDS.length, [...kinds].join(', '));

@@ -48,7 +48,12 @@ export type ParseErrorCode =
   | 'missing-inf-bucket'
   | 'count-mismatch'
   | 'sum-count-pair'
-  | 'missing-total';
+  | 'missing-total'
+  // OpenMetrics 2.0
+  | 'bad-composite'
+  | 'bad-native-buckets'
+  | 'bad-family-name'
+  | 'start-timestamp-not-allowed';
 
 export class ParseError extends Error {
   override name = 'ParseError';

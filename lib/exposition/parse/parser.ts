@@ -25,15 +25,16 @@ import { ExpositionBuilder } from './builder.js';
 import { decodeExposition } from './decode.js';
 import { MetadataLine, readMetadata } from './metadata.js';
 import { SampleLine, readSample } from './sample.js';
+import { parseOM2 } from './om2-parser.js';
 import { LineScan, isBlank } from './scan.js';
 
 export { ParseError } from './error.js';
 export type { ParseErrorCode } from './error.js';
 
-export type ParseFormat = 'openmetrics' | 'prometheus';
+export type ParseFormat = 'openmetrics' | 'prometheus' | 'openmetrics2';
 
 export interface ParseOptions {
-  /** Which grammar to apply; default `'openmetrics'`. */
+  /** Which grammar to apply; default `'openmetrics'` (1.0.0); `'openmetrics2'` reads 2.0.0 (om2-parser.ts). */
   format?: ParseFormat;
 }
 
@@ -47,6 +48,7 @@ const HASH = 35;
  */
 export function parse(input: string | Uint8Array, options: ParseOptions = {}): FamilyModel[] {
   const text = decodeExposition(input);
+  if (options.format === 'openmetrics2') return parseOM2(text);
   const openMetrics = (options.format ?? 'openmetrics') === 'openmetrics';
   const scan = new LineScan();
   scan.reset(text, !openMetrics);
