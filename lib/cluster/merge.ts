@@ -1,0 +1,46 @@
+// Merges the families of several processes (each a list of FamilyState) into one exposition's families:
+// grouped by name in first-seen order, each merged by its type's rule. O(series × processes).
+// Holds: a family that fails to merge is left out and counted, so one bad family never fails the scrape.
+import type { FamilyModel } from '../exposition/model.js';
+import type { FamilyState, GaugeAggregate } from '../metrics/state/index.js';
+import { mergeFamilyStates } from '../metrics/state/index.js';
+
+export interface MergeStatesOptions {
+  aggregate?: ReadonlyMap<string, GaugeAggregate>;
+  wallSeconds: number;
+}
+
+export function mergeStates(parts: readonly (readonly FamilyState[])[], options: MergeStatesOptions): { families: FamilyModel[]; errors: number } {
+  const groups = new Map<string, FamilyState[]>();
+  for (const part of parts) {
+    for (const state of part) {
+      const group = groups.get(state.name);
+      if (group === undefined) groups.set(state.name, [state]);
+      else group.push(state);
+    }
+  }
+  const families: FamilyModel[] = [];
+  const dropped: FamilyModel['samples'] = [];
+  const rejected: FamilyModel['samples'] = [];
+  let errors = 0;
+  for (const [name, states] of groups) {
+    try {
+      const aggregate = options.aggregate?.get(name);
+      const merged = mergeFamilyStates(states, aggregate === undefined ? { wallSeconds: options.wallSeconds } : { aggregate, wallSeconds: options.wallSeconds });
+      if (merged !== undefined) families.push(merged);
+    } catch {
+      errors++;
+    }
+    const drops = states.reduce((sum, state) => sum + (state.dropped > 0 ? state.dropped : 0), 0);
+    const refusals = states.reduce((sum, state) => sum + (state.rejected > 0 ? state.rejected : 0), 0);
+    if (drops > 0) dropped.push({ name: 'omen_series_dropped_total', labels: [['family', name]], value: drops });
+    if (refusals > 0) rejected.push({ name: 'omen_records_rejected_total', labels: [['family', name]], value: refusals });
+  }
+  if (dropped.length > 0) {
+    families.push({ name: 'omen_series_dropped', type: 'counter', help: 'labels() calls for a new series refused because the family had reached maxChildren, summed over the workers.', samples: dropped });
+  }
+  if (rejected.length > 0) {
+    families.push({ name: 'omen_records_rejected', type: 'counter', help: 'Records refused for invalid input, summed over the workers.', samples: rejected });
+  }
+  return { families, errors };
+}

@@ -1,0 +1,103 @@
+// Family state: what a cluster worker sends of one family, and the pieces every type's merge shares.
+// Numbers travel as base64 Float64 columns (exact, NaN and ±Inf kept, ~11 bytes a number); label values as
+// string lists. Scrape-time only. Holds: every column has one entry (or one stride) per series, in series order.
+import type { LabelPair, MetricType } from '../../exposition/model.js';
+import type { QuantileTarget } from '../../quantile/targets.js';
+
+/** Which merge rule a family follows: the metric type, refined for windowed gauges. */
+export type StateKind =
+  | 'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset'
+  | 'rate' | 'ratio' | 'max' | 'average' | 'utilization';
+
+/** How the primary combines one gauge family's per-worker values (prom-client's names). */
+export type GaugeAggregate = 'sum' | 'max' | 'min' | 'average' | 'first' | 'omit';
+export const GAUGE_AGGREGATES: readonly GaugeAggregate[] = ['sum', 'max', 'min', 'average', 'first', 'omit'];
+
+export interface FamilyState {
+  kind: StateKind;
+  /** The exposition type written for the merged family ('unknown' for Unknown, 'gauge' for windows). */
+  type: MetricType;
+  name: string;
+  help: string;
+  unit?: string;
+  labelNames: string[];
+  /** Label values per series. */
+  series: string[][];
+  /** Base64 of a platform-endian Float64Array; all processes of one cluster share a machine. */
+  columns: Record<string, string>;
+  /** Bucket bounds (histograms), targets (summaries), states (statesets). */
+  bounds?: number[];
+  targets?: QuantileTarget[];
+  states?: string[];
+  /** The family stamps its samples with the scrape time (the catalog's gauges). */
+  timestamps?: boolean;
+  dropped: number;
+  rejected: number;
+}
+
+export interface MergeOptions {
+  /** The gauge rule for this family (gauge and unknown kinds only). Default 'sum'. */
+  aggregate?: GaugeAggregate;
+  /** Unix seconds of the scrape, for families with `timestamps`. */
+  wallSeconds: number;
+}
+
+/** The fields every state starts with, read off a family. */
+export function baseState(family: {
+  name: string; help: string; unit: string | undefined; labelNames: readonly string[]; timestamps: boolean;
+  droppedSeries: number; rejectedRecords: number;
+}, kind: StateKind, type: MetricType, series: string[][]): FamilyState {
+  const state: FamilyState = {
+    kind, type, name: family.name, help: family.help, labelNames: [...family.labelNames], series, columns: {},
+    dropped: family.droppedSeries, rejected: family.rejectedRecords,
+  };
+  if (family.unit !== undefined) state.unit = family.unit;
+  if (family.timestamps) state.timestamps = true;
+  return state;
+}
+
+export function encodeColumn(values: Float64Array): string {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+}
+
+/** Decodes a column; a missing or malformed one reads as `length` NaNs' worth of nothing (zeros). */
+export function decodeColumn(text: string | undefined, length: number): Float64Array {
+  const out = new Float64Array(length);
+  if (typeof text !== 'string') return out;
+  const bytes = Buffer.from(text, 'base64');
+  new Uint8Array(out.buffer).set(bytes.subarray(0, Math.min(bytes.length, out.byteLength)));
+  return out;
+}
+
+/**
+ * The union of the states' series: `series` in first-seen order and, per state, where each of its series
+ * landed (`slots[s][i]`). One Map lookup per series per state; the key is unambiguous for any label values.
+ */
+export function unionSeries(states: readonly FamilyState[]): { series: string[][]; slots: Int32Array[] } {
+  const index = new Map<string, number>();
+  const series: string[][] = [];
+  const slots = states.map((state) => {
+    const slot = new Int32Array(state.series.length);
+    for (let i = 0; i < state.series.length; i++) {
+      const values = state.series[i]!;
+      const key = values.length === 1 ? values[0]! : JSON.stringify(values);
+      let at = index.get(key);
+      if (at === undefined) {
+        at = series.length;
+        index.set(key, at);
+        series.push(values);
+      }
+      slot[i] = at;
+    }
+    return slot;
+  });
+  return { series, slots };
+}
+
+/** Label pairs for one merged series, plus an optional extra pair (`le`, `quantile`) at the end. */
+export function labelPairs(names: readonly string[], values: readonly string[], extra?: LabelPair): LabelPair[] {
+  const pairs: LabelPair[] = new Array(names.length);
+  for (let i = 0; i < names.length; i++) pairs[i] = [names[i]!, values[i]!];
+  if (extra !== undefined) pairs.push(extra);
+  return pairs;
+}
