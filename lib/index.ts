@@ -58,6 +58,8 @@ export type { ClusterRegistryOptions, ClusterPeer } from './cluster/primary.js';
 export { clusterWorker } from './cluster/worker.js';
 export type { ClusterWorkerHandle, WorkerChannel } from './cluster/worker.js';
 export type { GaugeAggregate } from './metrics/state/index.js';
+export { pushToGateway, PushError, DEFAULT_PUSH_TIMEOUT_MS } from './push/push.js';
+export type { PushOptions, Scrapable } from './push/push.js';
 
 export { OPENMETRICS, PROMETHEUS, formatById } from './exposition/formats.js';
 export type { ExpositionFormat, FormatId } from './exposition/formats.js';
