@@ -29,6 +29,8 @@ Options:
   --region R         the aws_region label of this deployment (default ${DEFAULT_REGION})
   --catalog FILE     a catalog JSON file instead of the built-in 0.7 catalog
   --demo             run the reference feature platform with demo traffic
+  --timestamps on|off  stamp the computed gauges with the scrape time (default on, as the Metrics
+                     API documents); off lets Prometheus mark a stopped server's series stale at once
 
 Create an API key first: omen service-account create --name NAME`;
 
@@ -45,7 +47,7 @@ export const verb: Verb = {
     const registry = new Registry();
     // The demo's feature server reports its own busy time, a truer utilization than this process's
     // event loop, which also runs the demo's traffic generator.
-    const metrics = instrumentCatalog(registry, { region: flags.region, catalog, utilization: flags.demo ? 'reports' : 'event-loop' });
+    const metrics = instrumentCatalog(registry, { region: flags.region, catalog, utilization: flags.demo ? 'reports' : 'event-loop', timestamps: flags.timestamps });
     const server = new MetricsServer({ source: registry, keys, host: flags.host, port: flags.port, log: io.err });
     // Signals are caught before anything is announced, since whoever reads "listening" may signal at
     // once: the first one starts a graceful stop, any later one cuts what is still in flight.
@@ -88,6 +90,7 @@ interface ServeFlags {
   'data-dir': string | undefined;
   catalog: string | undefined;
   demo: boolean;
+  timestamps: boolean;
 }
 
 function parseFlags(args: string[]): ServeFlags {
@@ -104,6 +107,7 @@ function parseFlags(args: string[]): ServeFlags {
         region: { type: 'string' },
         catalog: { type: 'string' },
         demo: { type: 'boolean' },
+        timestamps: { type: 'string' },
       },
     }));
   } catch (error: unknown) {
@@ -114,5 +118,7 @@ function parseFlags(args: string[]): ServeFlags {
   if (!(port >= 0 && port <= 65535)) throw new UsageError(`invalid --port ${JSON.stringify(values.port)}: must be a decimal number from 0 to 65535 (0 picks a free port)`);
   const region = values.region ?? DEFAULT_REGION;
   if (region.trim() === '') throw new UsageError('invalid --region "": pass the aws_region label, e.g. us-west-2');
-  return { host: values.host ?? '127.0.0.1', port, region, 'data-dir': values['data-dir'], catalog: values.catalog, demo: values.demo ?? false };
+  const stamps = values.timestamps ?? 'on';
+  if (stamps !== 'on' && stamps !== 'off') throw new UsageError(`invalid --timestamps ${JSON.stringify(stamps)}: use on (the default) or off`);
+  return { host: values.host ?? '127.0.0.1', port, region, 'data-dir': values['data-dir'], catalog: values.catalog, demo: values.demo ?? false, timestamps: stamps === 'on' };
 }
