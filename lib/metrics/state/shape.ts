@@ -23,6 +23,8 @@ export interface FamilyState {
   labelNames: string[];
   /** Label values per series. */
   series: string[][];
+  /** Per series, its values as one key (seriesKey), computed by the sender so the merge only looks them up. */
+  keys?: string[];
   /** Base64 of a platform-endian Float64Array; all processes of one cluster share a machine. */
   columns: Record<string, string>;
   /** Bucket bounds (histograms), targets (summaries), states (statesets). */
@@ -48,7 +50,7 @@ export function baseState(family: {
   droppedSeries: number; rejectedRecords: number;
 }, kind: StateKind, type: MetricType, series: string[][]): FamilyState {
   const state: FamilyState = {
-    kind, type, name: family.name, help: family.help, labelNames: [...family.labelNames], series, columns: {},
+    kind, type, name: family.name, help: family.help, labelNames: [...family.labelNames], series, keys: series.map(seriesKey), columns: {},
     dropped: family.droppedSeries, rejected: family.rejectedRecords,
   };
   if (family.unit !== undefined) state.unit = family.unit;
@@ -80,7 +82,7 @@ export function unionSeries(states: readonly FamilyState[]): { series: string[][
     const slot = new Int32Array(state.series.length);
     for (let i = 0; i < state.series.length; i++) {
       const values = state.series[i]!;
-      const key = values.length === 1 ? values[0]! : JSON.stringify(values);
+      const key = state.keys?.[i] ?? seriesKey(values);
       let at = index.get(key);
       if (at === undefined) {
         at = series.length;
@@ -92,6 +94,18 @@ export function unionSeries(states: readonly FamilyState[]): { series: string[][
     return slot;
   });
   return { series, slots };
+}
+
+// Values joined by NUL: a key of L values without NUL holds exactly L - 1 NULs. Values that hold a NUL
+// (rare) are keyed by their JSON, which escapes NUL, after L NULs: one more than any joined key has.
+export function seriesKey(values: readonly string[]): string {
+  let key = '';
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (value.includes('\u0000')) return '\u0000'.repeat(values.length) + JSON.stringify(values);
+    key = i === 0 ? value : `${key}\u0000${value}`;
+  }
+  return key;
 }
 
 /** Label pairs for one merged series, plus an optional extra pair (`le`, `quantile`) at the end. */
