@@ -3,6 +3,9 @@
 // Holds: a family that fails to merge is left out and counted, so one bad family never fails the scrape.
 import type { FamilyModel } from '../exposition/model.js';
 import type { FamilyState, GaugeAggregate } from '../metrics/state/index.js';
+import { OPENMETRICS } from '../exposition/formats.js';
+import { writeModel } from '../exposition/model-writer.js';
+import { parse } from '../exposition/parse/parser.js';
 import { mergeFamilyStates } from '../metrics/state/index.js';
 
 export interface MergeStatesOptions {
@@ -27,7 +30,8 @@ export function mergeStates(parts: readonly (readonly FamilyState[])[], options:
     try {
       const aggregate = options.aggregate?.get(name);
       const merged = mergeFamilyStates(states, aggregate === undefined ? { wallSeconds: options.wallSeconds } : { aggregate, wallSeconds: options.wallSeconds });
-      if (merged !== undefined) families.push(merged);
+      if (merged !== undefined && (states[0]!.kind !== 'samples' || writable(merged))) families.push(merged);
+      else if (merged !== undefined) errors++;
     } catch {
       errors++;
     }
@@ -43,4 +47,14 @@ export function mergeStates(parts: readonly (readonly FamilyState[])[], options:
     families.push({ name: 'omen_records_rejected', type: 'counter', help: 'Records refused for invalid input, summed over the workers.', samples: rejected });
   }
   return { families, errors };
+}
+
+/** A family merged from bare samples (collectors) is written only if the strict parser accepts it alone. */
+function writable(family: FamilyModel): boolean {
+  try {
+    parse(writeModel([family], OPENMETRICS), { format: 'openmetrics' });
+    return true;
+  } catch {
+    return false;
+  }
 }

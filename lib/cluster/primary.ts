@@ -13,7 +13,7 @@ import { ByteWriter } from '../exposition/byte-writer.js';
 import { PROMETHEUS } from '../exposition/formats.js';
 import { writeFamilyModel } from '../exposition/model-writer.js';
 import { MetricError, quote } from '../metrics/errors.js';
-import { exportFamilyState, GAUGE_AGGREGATES } from '../metrics/state/index.js';
+import { exportFamilyState, exportModelState, GAUGE_AGGREGATES } from '../metrics/state/index.js';
 import { mergeStates } from './merge.js';
 import { TAG, isStateAnswer } from './protocol.js';
 
@@ -101,8 +101,9 @@ export class ClusterRegistry {
       else if (answer !== 'exited') parts.push(answer);
     }
     if (this.#registry !== undefined) {
-      await this.#registry.collect();
-      parts.push(this.#registry.families.map((family) => exportFamilyState(family)).filter((state) => state !== undefined));
+      const collected = await this.#registry.collect();
+      const own = this.#registry.families.map((family) => exportFamilyState(family)).filter((state) => state !== undefined);
+      parts.push([...own, ...collected.map(exportModelState)]);
     }
     const merged = mergeStates(parts, { aggregate: this.#aggregate, wallSeconds: this.#clock.wallMs() / 1000 });
     this.#mergeErrors += merged.errors;

@@ -1,10 +1,11 @@
-// The worker side of cluster aggregation: answers the primary's state requests with every family's state
-// (lib/metrics/state/), never exposition text. Cost per request: the families' export, O(series), plus the
+// The worker side of cluster aggregation: runs the registry's collectors, then answers the primary's state
+// request with every family's state (lib/metrics/state/) and the collectors' families, never exposition text. Cost per request: the families' export, O(series), plus the
 // IPC write. Holds: a request gets exactly one answer; a family that fails to export is left out, not fatal.
 import type { Registry } from '../registry.js';
+import type { FamilyModel } from '../exposition/model.js';
 import type { FamilyState } from '../metrics/state/index.js';
 import { MetricError } from '../metrics/errors.js';
-import { exportFamilyState } from '../metrics/state/index.js';
+import { exportFamilyState, exportModelState } from '../metrics/state/index.js';
 import { TAG, isStateRequest } from './protocol.js';
 
 /** Where a worker hears the primary: `process` in a cluster worker or forked child. */
@@ -31,11 +32,11 @@ export function clusterWorker(registry: Registry, channel: WorkerChannel = proce
   const listener = (message: unknown): void => {
     if (!isStateRequest(message)) return;
     void registry.collect().then(
-      () => answer(message.id),
-      () => answer(message.id), // collector failures are the registry's to report; the families still go
+      (collected) => answer(message.id, collected),
+      () => answer(message.id, []), // collector failures are the registry's to report; the families still go
     );
   };
-  const answer = (id: number): void => {
+  const answer = (id: number, collected: readonly FamilyModel[]): void => {
     const families: FamilyState[] = [];
     for (const family of registry.families) {
       try {
@@ -45,6 +46,7 @@ export function clusterWorker(registry: Registry, channel: WorkerChannel = proce
         family.onError(new MetricError('invalid-value', `${family.name}: cluster state export failed: ${(error as Error).message}`, family.name));
       }
     }
+    for (const model of collected) families.push(exportModelState(model));
     try {
       send({ tag: TAG, op: 'state-answer', id, families }, () => {}); // a closed channel means the primary is gone
     } catch {

@@ -9,6 +9,7 @@ import { OPENMETRICS, PROMETHEUS } from '../../lib/exposition/formats.js';
 import { formatCanonical } from '../../lib/exposition/numbers.js';
 import { parse } from '../../lib/exposition/parse/parser.js';
 import { DEFAULT_TARGETS } from '../../lib/quantile/targets.js';
+import { Registry } from '../../lib/registry.js';
 import { LATENCY_BUCKETS, SLOT_SECONDS, WORKERS, workload } from './workload.js';
 
 const loads = Array.from({ length: WORKERS }, (_, i) => workload(i));
@@ -91,6 +92,7 @@ test('counter totals and histogram buckets are exact sums over the four workers'
   assert.ok(Math.abs(value(families, 'latency_seconds_sum')! - all.reduce((a, b) => a + b, 0)) < 1e-9);
   assert.is(value(families, 'inflight'), loads.reduce((sum, load) => sum + load.inflight, 0), 'gauges sum by default');
   assert.is(value(families, 'build_info', [['version', '1.0']]), 1);
+  assert.is(value(families, 'collected_events_total', [['source', 'queue']]), WORKERS * (WORKERS + 1) / 2, 'collectors\' families add too');
 });
 
 test('every merged summary quantile ranks within the stated bound in the union of all workers\' values', async () => {
@@ -134,8 +136,12 @@ test('a windowed rate is the sum of the workers\' own rates; a ratio is recomput
 });
 
 test('gauge aggregation follows the per-family rule; Prometheus text is written too', async () => {
-  const registry = new ClusterRegistry({ aggregate: { inflight_peak: 'max', inflight: 'omit' } });
+  const primary = new Registry();
+  primary.counter({ name: 'primary_restarts', help: 'Worker restarts.' }).inc(2);
+  const registry = new ClusterRegistry({ aggregate: { inflight_peak: 'max', inflight: 'omit' }, registry: primary });
   const families = await scrape(registry);
+  assert.is(value(families, 'primary_restarts_total'), 2, 'the primary\'s own registry is merged in');
+  assert.is(value(families, 'omen_cluster_processes'), WORKERS + 1);
   assert.is(value(families, 'inflight_peak'), Math.max(...loads.map((load) => load.inflight)));
   assert.is(families.find((family) => family.name === 'inflight'), undefined);
   const text = parse(await registry.scrape(PROMETHEUS), { format: 'prometheus' });

@@ -15,6 +15,7 @@ import { exportCounterState, mergeCounter } from './counter.js';
 import { exportGaugeState, mergeGauge } from './gauge.js';
 import { exportHistogramState, mergeHistogram } from './histogram.js';
 import { exportInfoState, exportStateSetState, mergeInfo, mergeStateSet } from './info.js';
+import { exportModelState, mergeModel } from './model.js';
 import { exportSummaryState, mergeSummary } from './summary.js';
 import { exportWindowedState, mergeWindowed } from './windowed.js';
 
@@ -47,6 +48,7 @@ const MERGES: Record<StateKind, (states: readonly FamilyState[], options: MergeO
   utilization: mergeWindowed,
   info: mergeInfo,
   stateset: mergeStateSet,
+  samples: mergeModel,
 };
 
 /**
@@ -60,5 +62,6 @@ export function mergeFamilyStates(states: readonly FamilyState[], options: Merge
   return MERGES[first.kind](alike, options);
 }
 
+export { exportModelState };
 export type { FamilyState, GaugeAggregate, MergeOptions, StateKind } from './shape.js';
 export { GAUGE_AGGREGATES } from './shape.js';

@@ -7,7 +7,7 @@ import type { QuantileTarget } from '../../quantile/targets.js';
 /** Which merge rule a family follows: the metric type, refined for windowed gauges. */
 export type StateKind =
   | 'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset'
-  | 'rate' | 'ratio' | 'max' | 'average' | 'utilization';
+  | 'rate' | 'ratio' | 'max' | 'average' | 'utilization' | 'samples';
 
 /** How the primary combines one gauge family's per-worker values (prom-client's names). */
 export type GaugeAggregate = 'sum' | 'max' | 'min' | 'average' | 'first' | 'omit';

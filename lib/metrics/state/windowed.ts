@@ -13,7 +13,7 @@ type Windowed = RateGauge | RatioGauge | MaxGauge | AverageGauge | UtilizationGa
 
 /** Per series two parts `a` and `b`: rate (events, covered ms), ratio (numerator events, -), max (count, max),
  *  average (count, sum), utilization (busy ms, covered ms); a ratio also sends its family total. */
-export function exportWindowedState(family: Windowed, kind: Exclude<StateKind, 'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset'>): FamilyState {
+export function exportWindowedState(family: Windowed, kind: Extract<StateKind, 'rate' | 'ratio' | 'max' | 'average' | 'utilization'>): FamilyState {
   const entries = family.seriesEntries() as Array<readonly [readonly string[], { window?: unknown; numerator?: unknown }]>;
   const a = new Float64Array(entries.length);
   const b = new Float64Array(entries.length);
