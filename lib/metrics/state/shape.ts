@@ -62,11 +62,13 @@ export function encodeColumn(values: Float64Array): string {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
 }
 
-/** Decodes a column; a missing or malformed one reads as `length` NaNs' worth of nothing (zeros). */
+/** Decodes a column; a missing or short one reads as zeros past what it holds. */
 export function decodeColumn(text: string | undefined, length: number): Float64Array {
-  const out = new Float64Array(length);
-  if (typeof text !== 'string') return out;
+  if (typeof text !== 'string') return new Float64Array(length);
   const bytes = Buffer.from(text, 'base64');
+  // Large decodes get a buffer of their own, aligned: view it rather than copy it.
+  if (bytes.byteLength === length * 8 && bytes.byteOffset % 8 === 0) return new Float64Array(bytes.buffer, bytes.byteOffset, length);
+  const out = new Float64Array(length);
   new Uint8Array(out.buffer).set(bytes.subarray(0, Math.min(bytes.length, out.byteLength)));
   return out;
 }
