@@ -80,18 +80,25 @@ export function decodeColumn(text: string | undefined, length: number): Float64A
 export function unionSeries(states: readonly FamilyState[]): { series: string[][]; slots: Int32Array[] } {
   const index = new Map<string, number>();
   const series: string[][] = [];
+  let reference: string[] | undefined;
+  let referenceSlots: Int32Array | undefined;
   const slots = states.map((state) => {
-    const slot = new Int32Array(state.series.length);
-    for (let i = 0; i < state.series.length; i++) {
-      const values = state.series[i]!;
-      const key = state.keys?.[i] ?? seriesKey(values);
-      let at = index.get(key);
+    const keys = state.keys?.length === state.series.length ? state.keys : state.series.map(seriesKey);
+    const slot = new Int32Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      // Workers usually hold the same series in the same order: a positional match skips the hash lookup.
+      let at = reference !== undefined && reference[i] === key ? referenceSlots![i] : index.get(key);
       if (at === undefined) {
         at = series.length;
         index.set(key, at);
-        series.push(values);
+        series.push(state.series[i]!);
       }
       slot[i] = at;
+    }
+    if (reference === undefined) {
+      reference = keys;
+      referenceSlots = slot;
     }
     return slot;
   });
