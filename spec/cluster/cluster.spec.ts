@@ -1,6 +1,7 @@
 import type { Worker } from 'node:cluster';
 import type { FamilyModel } from '../../lib/exposition/model.js';
 import cluster from 'node:cluster';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,6 +11,7 @@ import { formatCanonical } from '../../lib/exposition/numbers.js';
 import { parse } from '../../lib/exposition/parse/parser.js';
 import { DEFAULT_TARGETS } from '../../lib/quantile/targets.js';
 import { Registry } from '../../lib/registry.js';
+import { stopChild } from '../support/processes.js';
 import { LATENCY_BUCKETS, SLOT_SECONDS, WORKERS, workload } from './workload.js';
 
 const loads = Array.from({ length: WORKERS }, (_, i) => workload(i));
@@ -175,6 +177,18 @@ test('killing a worker mid-scrape leaves the scrape valid, and the exited worker
   assert.is(value(families, 'omen_cluster_processes'), 2);
   assert.is(value(families, 'jobs_total', [['kind', 'a']]), loads[0]!.jobs.a! + loads[2]!.jobs.a!);
   assert.is(value(families, 'jobs_total', [['kind', 'b']]), loads[0]!.jobs.b! + loads[2]!.jobs.b!);
+});
+
+test('any parent with IPC children works the same: a child_process.fork() child as the only worker', async () => {
+  const child = fork(fileURLToPath(new URL('./fixtures/cluster-worker.js', import.meta.url)), { env: { ...process.env, OMEN_WORKER_INDEX: '2' } });
+  try {
+    await new Promise<void>((resolve) => child.on('message', (message: { spec?: string }) => message?.spec === 'ready' && resolve()));
+    const families = await scrape(new ClusterRegistry({ workers: () => [child] }));
+    assert.is(value(families, 'omen_cluster_processes'), 1);
+    assert.is(value(families, 'jobs_total', [['kind', 'a']]), loads[2]!.jobs.a);
+  } finally {
+    await stopChild(child);
+  }
 });
 
 test.run();
