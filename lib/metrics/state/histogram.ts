@@ -56,13 +56,14 @@ export function mergeHistogram(all: readonly FamilyState[], options: MergeOption
   const totals = gauge || !(bounds.length > 0 && bounds[0]! < 0);
   const stamp = first.timestamps ? options.wallSeconds : undefined;
   const samples: SampleModel[] = [];
+  const bucketName = `${first.name}_bucket`;
   for (let i = 0; i < series.length; i++) {
+    const labels = labelPairs(first.labelNames, series[i]!);
     let cumulative = 0;
     for (let b = 0; b < width; b++) {
       cumulative += counts[i * width + b]!;
-      samples.push(sample(`${first.name}_bucket`, labelPairs(first.labelNames, series[i]!, les[b]), cumulative, stamp));
+      samples.push(sample(bucketName, [...labels, les[b]!], cumulative, stamp)); // the pairs are shared, not copied
     }
-    const labels = labelPairs(first.labelNames, series[i]!);
     if (gauge) {
       samples.push(sample(`${first.name}_gcount`, labels, cumulative, stamp), sample(`${first.name}_gsum`, labels, sum[i]!, stamp));
       continue;

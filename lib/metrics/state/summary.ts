@@ -82,8 +82,8 @@ export function mergeSummary(states: readonly FamilyState[], options: MergeOptio
   const stamp = first.timestamps ? options.wallSeconds : undefined;
   const samples: SampleModel[] = [];
   for (let i = 0; i < series.length; i++) {
-    targets.forEach(({ q }, t) => samples.push(sample(first.name, labelPairs(first.labelNames, series[i]!, quantiles[t]), combined[i]!.query(q), stamp)));
     const labels = labelPairs(first.labelNames, series[i]!);
+    targets.forEach(({ q }, t) => samples.push(sample(first.name, [...labels, quantiles[t]!], combined[i]!.query(q), stamp)));
     samples.push(
       sample(`${first.name}_sum`, labels, sum[i]!, stamp),
       sample(`${first.name}_count`, labels, count[i]!, stamp),
