@@ -1,12 +1,24 @@
 // Merges the families of several processes (each a list of FamilyState) into one exposition's families:
 // grouped by name in first-seen order, each merged by its type's rule. O(series × processes).
-// Holds: a family that fails to merge is left out and counted, so one bad family never fails the scrape.
-import type { FamilyModel } from '../exposition/model.js';
+// Holds: a family that fails to merge, or whose sample names another family already writes, is left out and
+// counted, so one bad family never fails the scrape.
+import type { FamilyModel, MetricType } from '../exposition/model.js';
 import type { FamilyState, GaugeAggregate } from '../metrics/state/index.js';
 import { OPENMETRICS } from '../exposition/formats.js';
 import { writeModel } from '../exposition/model-writer.js';
 import { parse } from '../exposition/parse/parser.js';
 import { mergeFamilyStates } from '../metrics/state/index.js';
+
+const SAMPLE_SUFFIXES: Record<MetricType, readonly string[]> = {
+  counter: ['_total', '_created'],
+  gauge: [''],
+  unknown: [''],
+  histogram: ['_bucket', '_count', '_sum', '_created'],
+  gaugehistogram: ['_bucket', '_gcount', '_gsum'],
+  summary: ['', '_sum', '_count', '_created'],
+  info: ['_info'],
+  stateset: [''],
+};
 
 export interface MergeStatesOptions {
   aggregate?: ReadonlyMap<string, GaugeAggregate>;
@@ -25,13 +37,21 @@ export function mergeStates(parts: readonly (readonly FamilyState[])[], options:
   const families: FamilyModel[] = [];
   const dropped: FamilyModel['samples'] = [];
   const rejected: FamilyModel['samples'] = [];
+  const taken = new Set<string>();
   let errors = 0;
   for (const [name, states] of groups) {
     try {
       const aggregate = options.aggregate?.get(name);
       const merged = mergeFamilyStates(states, aggregate === undefined ? { wallSeconds: options.wallSeconds } : { aggregate, wallSeconds: options.wallSeconds });
-      if (merged !== undefined && (states[0]!.kind !== 'samples' || writable(merged))) families.push(merged);
-      else if (merged !== undefined) errors++;
+      if (merged === undefined) continue;
+      // Workers of different versions can define `x` and `x_total` apart; one exposition cannot hold both.
+      const names = [merged.name, ...SAMPLE_SUFFIXES[merged.type].map((suffix) => merged.name + suffix)];
+      if (names.some((n) => taken.has(n)) || (states[0]!.kind === 'samples' && !writable(merged))) {
+        errors++;
+        continue;
+      }
+      for (const n of names) taken.add(n);
+      families.push(merged);
     } catch {
       errors++;
     }

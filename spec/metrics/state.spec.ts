@@ -105,4 +105,14 @@ test('collector families merge by sample; one that would not be valid OpenMetric
   assert.is(errors, 1);
 });
 
+test('a family whose sample names clash with an earlier family (x beside x_total) is left out and counted', () => {
+  const { families, errors } = merged(2, (registry, w) => {
+    if (w === 0) registry.counter({ name: 'x', help: 'X.' }).inc(3);
+    else registry.gauge({ name: 'x_total', help: 'A gauge of a clashing name.' }).set(1);
+  });
+  assert.equal(values(families, 'x_total'), [['', 3]]);
+  assert.is(families.filter((f) => f.name === 'x_total').length, 0);
+  assert.is(errors, 1);
+});
+
 test.run();
