@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { GroupResult } from './report.js';
+import { clusterGroup } from './cluster.js';
 import { counterGroup } from './counter.js';
 import { gaugeGroup } from './gauge.js';
 import { histogramGroup } from './histogram.js';
@@ -26,6 +27,7 @@ const GROUPS: Record<string, () => Promise<GroupResult>> = {
   parse: parseGroup,
   http: httpGroup,
   om2: om2Group,
+  cluster: clusterGroup,
 };
 
 async function main(): Promise<void> {

@@ -53,6 +53,14 @@ export type { CoarseClockOptions } from './window/coarse-clock.js';
 export { DEFAULT_WINDOW_MS, DEFAULT_SLOT_MS } from './window/options.js';
 export type { WindowOptions } from './window/options.js';
 
+export { ClusterRegistry, DEFAULT_CLUSTER_TIMEOUT_MS } from './cluster/primary.js';
+export type { ClusterRegistryOptions, ClusterPeer } from './cluster/primary.js';
+export { clusterWorker } from './cluster/worker.js';
+export type { ClusterWorkerHandle, WorkerChannel } from './cluster/worker.js';
+export type { GaugeAggregate } from './metrics/state/index.js';
+export { pushToGateway, PushError, DEFAULT_PUSH_TIMEOUT_MS } from './push/push.js';
+export type { PushOptions, Scrapable } from './push/push.js';
+
 export { OPENMETRICS, PROMETHEUS, formatById } from './exposition/formats.js';
 export type { ExpositionFormat, FormatId } from './exposition/formats.js';
 export { negotiateFormat } from './exposition/negotiate.js';

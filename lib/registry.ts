@@ -259,6 +259,14 @@ export class Registry {
     return utf8;
   }
 
+  /**
+   * Runs the collectors as a scrape does, without writing anything, and returns the families they
+   * returned (a cluster worker runs this before it exports its families' state).
+   */
+  async collect(): Promise<FamilyModel[]> {
+    return this.#runCollectors();
+  }
+
   /** Runs every collector at once, each bounded by the timeout; keeps the good results in order. */
   async #runCollectors(): Promise<FamilyModel[]> {
     if (this.#collectors.length === 0) return [];

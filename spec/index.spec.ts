@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import * as omen from '../lib/index.js';
 
 test('the public API names every metric type, the registry, the formats and the parser', () => {
-  for (const name of ['Registry', 'Counter', 'Gauge', 'Histogram', 'Summary', 'GaugeHistogram', 'Info', 'StateSet', 'Unknown', 'RateGauge', 'RatioGauge', 'MaxGauge', 'AverageGauge', 'UtilizationGauge', 'CkmsStream', 'WindowedQuantiles', 'RateWindow', 'negotiateFormat', 'parse', 'ParseError', 'writeModel', 'OPENMETRICS', 'PROMETHEUS', 'FakeClock', 'MetricError', 'OPENMETRICS2', 'PROMETHEUS_TEXT_1', 'withEscaping']) {
+  for (const name of ['Registry', 'Counter', 'Gauge', 'Histogram', 'Summary', 'GaugeHistogram', 'Info', 'StateSet', 'Unknown', 'RateGauge', 'RatioGauge', 'MaxGauge', 'AverageGauge', 'UtilizationGauge', 'CkmsStream', 'WindowedQuantiles', 'RateWindow', 'negotiateFormat', 'parse', 'ParseError', 'writeModel', 'OPENMETRICS', 'PROMETHEUS', 'FakeClock', 'MetricError', 'OPENMETRICS2', 'PROMETHEUS_TEXT_1', 'withEscaping', 'ClusterRegistry', 'clusterWorker', 'pushToGateway']) {
     assert.ok((omen as Record<string, unknown>)[name] !== undefined, `${name} is exported`);
   }
 });

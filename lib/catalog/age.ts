@@ -9,9 +9,9 @@ export class AgeGauge {
   readonly family: Gauge;
   readonly #newest = new Map<GaugeChild, number>();
 
-  /** Registers the family (stamped with the scrape time) and the collector that refreshes it. */
-  constructor(registry: Registry, options: Omit<FamilyOptions, 'clock' | 'timestamps'>) {
-    this.family = registry.gauge({ ...options, timestamps: true });
+  /** Registers the family (stamped with the scrape time unless `timestamps` is false) and the collector that refreshes it. */
+  constructor(registry: Registry, options: Omit<FamilyOptions, 'clock' | 'timestamps'>, timestamps = true) {
+    this.family = registry.gauge({ ...options, timestamps });
     registry.addCollector(`${options.name}:age`, () => this.refresh(registry.clock.wallMs()));
   }
 

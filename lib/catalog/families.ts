@@ -21,6 +21,12 @@ export interface CatalogFamiliesOptions {
   eventLoop?: EluSource;
   /** Per-family series limit (cardinality guard). Default: the family default (10,000). */
   maxChildren?: number;
+  /**
+   * Stamp the computed gauges with the scrape time, as the Metrics API's documented output does. Default
+   * true. Prometheus then keeps a stopped server's last values for five minutes instead of marking them
+   * stale at the next failed scrape (README "Sample timestamps"); `omen serve --timestamps off` turns it off.
+   */
+  timestamps?: boolean;
 }
 
 /** The family behind each kind. */
@@ -74,7 +80,8 @@ function build(registry: Registry, catalog: Catalog, metric: MetricDefinition, o
     labelNames: metric.labels,
     ...(options.maxChildren === undefined ? {} : { maxChildren: options.maxChildren }),
   };
-  const windowed = { ...base, timestamps: true, windowSeconds: catalog.windowSeconds, slotSeconds: catalog.slotSeconds };
+  const timestamps = options.timestamps ?? true;
+  const windowed = { ...base, timestamps, windowSeconds: catalog.windowSeconds, slotSeconds: catalog.slotSeconds };
   switch (metric.kind) {
     case 'rate':
       return registry.rateGauge(windowed);
@@ -93,7 +100,7 @@ function build(registry: Registry, catalog: Catalog, metric: MetricDefinition, o
         ...(options.eventLoop === undefined ? {} : { eventLoop: options.eventLoop }),
       });
     case 'age':
-      return new AgeGauge(registry, base);
+      return new AgeGauge(registry, base, timestamps);
     case 'summary':
       return registry.summary({ ...base, maxAgeSeconds: catalog.windowSeconds, ageBuckets: SUMMARY_AGE_BUCKETS });
   }

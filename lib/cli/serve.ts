@@ -36,6 +36,8 @@ Options:
   --tls-key FILE     the certificate's PEM private key (required with --tls-cert)
   --tls-client-ca FILE  require client certificates signed by this CA (mutual TLS), as well as a key
   --access-log FILE  one JSON line per request to FILE (or - for stdout); reopened on SIGHUP
+  --timestamps on|off  stamp the computed gauges with the scrape time (default on, as the Metrics
+                     API documents); off lets Prometheus mark a stopped server's series stale at once
 
 Create an API key first: omen service-account create --name NAME`;
 
@@ -52,7 +54,7 @@ export const verb: Verb = {
     const registry = new Registry();
     // The demo's feature server reports its own busy time, a truer utilization than this process's
     // event loop, which also runs the demo's traffic generator.
-    const metrics = instrumentCatalog(registry, { region: flags.region, catalog, utilization: flags.demo ? 'reports' : 'event-loop' });
+    const metrics = instrumentCatalog(registry, { region: flags.region, catalog, utilization: flags.demo ? 'reports' : 'event-loop', timestamps: flags.timestamps });
     const tlsFiles = flags.tls;
     const accessLog = flags['access-log'] === undefined ? undefined : new AccessLog(flags['access-log']).onError((error) => io.err(`omen serve: access log: ${error.message}`));
     const server = new MetricsServer({
@@ -129,6 +131,7 @@ interface ServeFlags {
   demo: boolean;
   tls: TlsFiles | undefined;
   'access-log': string | undefined;
+  timestamps: boolean;
 }
 
 function parseFlags(args: string[]): ServeFlags {
@@ -149,6 +152,7 @@ function parseFlags(args: string[]): ServeFlags {
         'tls-key': { type: 'string' },
         'tls-client-ca': { type: 'string' },
         'access-log': { type: 'string' },
+        timestamps: { type: 'string' },
       },
     }));
   } catch (error: unknown) {
@@ -164,5 +168,7 @@ function parseFlags(args: string[]): ServeFlags {
   if (clientCaFile !== undefined && certFile === undefined) throw new UsageError('--tls-client-ca needs --tls-cert and --tls-key: client certificates are checked over HTTPS only');
   if (accessLog === '') throw new UsageError('invalid --access-log "": give a file path, or - for stdout');
   const tls = certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile, clientCaFile };
-  return { host: values.host ?? '127.0.0.1', port, region, 'data-dir': values['data-dir'], catalog: values.catalog, demo: values.demo ?? false, tls, 'access-log': accessLog };
+  const stamps = values.timestamps ?? 'on';
+  if (stamps !== 'on' && stamps !== 'off') throw new UsageError(`invalid --timestamps ${JSON.stringify(stamps)}: use on (the default) or off`);
+  return { host: values.host ?? '127.0.0.1', port, region, 'data-dir': values['data-dir'], catalog: values.catalog, demo: values.demo ?? false, tls, 'access-log': accessLog, timestamps: stamps === 'on' };
 }

@@ -186,6 +186,24 @@ export abstract class Family<C extends Child> {
     return this.children.length;
   }
 
+  /**
+   * @internal Every scraped child with its label values (as strings), for exporting state (cluster
+   * aggregation). O(children); allocates the lists, so it belongs at scrape time, not on a hot path.
+   */
+  seriesEntries(): Array<readonly [values: readonly string[], child: C]> {
+    if (this.#unlabelled !== undefined) return [[[], this.#unlabelled]];
+    const entries: Array<readonly [readonly string[], C]> = [];
+    const depth = this.labelNames.length;
+    const walk = (node: Trie<C>, path: string[]): void => {
+      for (const [key, next] of node) {
+        if (path.length + 1 === depth) entries.push([[...path, key], next as C]);
+        else walk(next as Trie<C>, [...path, key]);
+      }
+    };
+    walk(this.#trie, []);
+    return entries;
+  }
+
   /** Sample names this family writes, for the registry's clash check ([S "Suffixes"]). */
   abstract sampleNames(): string[];
 

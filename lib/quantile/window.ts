@@ -9,6 +9,7 @@ import { compileBand, type Band } from './band.js';
 import { checkQuantile, validateBufferSize } from './ckms.js';
 import { sortRun } from './sort.js';
 import { DEFAULT_TARGETS, validateTargets, type QuantileTarget } from './targets.js';
+import type { SummaryTuples } from './combine.js';
 import { allocateTuples, copyMerged, mergeRun, queryTuples, type Tuples } from './tuples.js';
 
 /** Default window length, as in the Prometheus clients: ten minutes. */
@@ -96,6 +97,28 @@ export class WindowedQuantiles {
     const size = this.#meta[2 * head]!;
     if (size === 0) return NaN;
     return queryTuples(this.#tuples, head * this.#capacity, size, this.#meta[2 * head + 1]!, q);
+  }
+
+  /**
+   * A copy of the summary that query() reads now (the oldest bucket), to be combined with other
+   * processes' summaries (see combine.ts). O(tuples); allocates the copy, so it is for scrape time.
+   */
+  exportSummary(): SummaryTuples {
+    const now = this.#clock.now();
+    this.#flush();
+    this.#advance(now);
+    const head = (this.#epoch + 1) % this.#bucketCount;
+    const size = this.#meta[2 * head]!;
+    const first = head * this.#capacity;
+    const values = new Float64Array(size);
+    const g = new Float64Array(size);
+    const delta = new Float64Array(size);
+    for (let i = 0; i < size; i++) {
+      values[i] = this.#tuples.values[2 * (first + i)]!;
+      g[i] = this.#tuples.ranks[4 * (first + i) + 2]!;
+      delta[i] = this.#tuples.ranks[4 * (first + i) + 3]!;
+    }
+    return { values, g, delta, n: size === 0 ? 0 : this.#meta[2 * head + 1]! };
   }
 
   /** Empties the window and restarts its rotation at the current clock reading; keeps allocated arrays. */

@@ -49,6 +49,18 @@ export class MaxAvgWindow extends SlotWindow {
     return ring.sum(COUNT) === 0 ? 0 : -ring.max(NEG_MIN);
   }
 
+  /** How many values the window holds. O(slots). */
+  count(): number {
+    this.ring.advance(this.clock.now());
+    return this.ring.sum(COUNT);
+  }
+
+  /** The sum of the values the window holds. O(slots). */
+  sum(): number {
+    this.ring.advance(this.clock.now());
+    return this.ring.sum(SUM);
+  }
+
   /** Sum / count of the values recorded in the window; 0 when it holds none. O(slots). */
   average(): number {
     const ring = this.ring;

@@ -19,6 +19,12 @@ export abstract class SlotWindow {
     this.data = this.ring.data;
   }
 
+  /** Milliseconds the window covers now (see SlotRing.spanMs), the divisor of its rates. O(1). */
+  coveredMs(): number {
+    this.ring.advance(this.clock.now());
+    return this.ring.spanMs();
+  }
+
   /** Forgets everything recorded and starts a fresh window now. O(slots). */
   reset(): void {
     this.ring.reset(this.clock.now());

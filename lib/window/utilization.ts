@@ -21,6 +21,12 @@ export class UtilizationWindow extends SlotWindow {
     this.data[this.ring.at(this.clock.now()) + 1]! += ms;
   }
 
+  /** Busy ms reported in the window (the numerator of percent(); coveredMs() is its divisor). O(slots). */
+  busyMs(): number {
+    this.ring.advance(this.clock.now());
+    return this.ring.sum(0);
+  }
+
   /** Busy ms / covered ms × 100 over the window, clamped to [0, 100]. O(slots). */
   percent(): number {
     const ring = this.ring;
@@ -69,6 +75,12 @@ export class EventLoopUtilizationWindow extends SlotWindow {
 
   /** Samples the source, then returns active / (active + idle) × 100 over the window, in [0, 100]. O(slots). */
   percent(): number {
+    const [active, total] = this.times();
+    return total > 0 ? clampPercent((active * 100) / total) : 0;
+  }
+
+  /** Samples the source, then returns [active ms, active + idle ms] over the window. O(slots). */
+  times(): [activeMs: number, totalMs: number] {
     const { active, idle } = this.#source();
     const activeDelta = Math.max(0, active - this.#active);
     const idleDelta = Math.max(0, idle - this.#idle);
@@ -80,8 +92,7 @@ export class EventLoopUtilizationWindow extends SlotWindow {
     this.data[b]! += activeDelta;
     this.data[b + 1]! += activeDelta + idleDelta;
     ring.advance(now);
-    const total = ring.sum(1);
-    return total > 0 ? clampPercent((ring.sum(0) * 100) / total) : 0;
+    return [ring.sum(0), ring.sum(1)];
   }
 
   /** Forgets every sample and starts a fresh window now, measuring from the source's current reading. O(slots). */
