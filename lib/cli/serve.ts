@@ -19,7 +19,8 @@ const DEFAULT_REGION = 'us-west-2';
 
 const usage = `Usage: omen serve [options]
 
-Serves GET /api/v1/observability/metrics (Authorization: Tecton-key <API key>) and GET /healthz.
+Serves GET /api/v1/observability/metrics (Authorization: Tecton-key <API key>), GET /healthz and a
+live dashboard page at GET / (it asks for the key and keeps it in the browser tab).
 
 Options:
   --host HOST        interface to listen on (default 127.0.0.1)
@@ -46,7 +47,7 @@ export const verb: Verb = {
     // The demo's feature server reports its own busy time, a truer utilization than this process's
     // event loop, which also runs the demo's traffic generator.
     const metrics = instrumentCatalog(registry, { region: flags.region, catalog, utilization: flags.demo ? 'reports' : 'event-loop' });
-    const server = new MetricsServer({ source: registry, keys, host: flags.host, port: flags.port, log: io.err });
+    const server = new MetricsServer({ source: registry, keys, host: flags.host, port: flags.port, log: io.err, catalogVersion: catalog.version });
     // Signals are caught before anything is announced, since whoever reads "listening" may signal at
     // once: the first one starts a graceful stop, any later one cuts what is still in flight.
     let signals = 0;

@@ -8,6 +8,7 @@ import type { KeyVerifier } from './key-index.js';
 import type { ScrapeSource } from './metrics-route.js';
 import type { RouteHandler, RouteOptions } from './router.js';
 import { createServer } from 'node:http';
+import { CATALOG_VERSION_HEADER, DASHBOARD_PATH, dashboardRoute } from '../dashboard/page.js';
 import { METRICS_PATH, metricsRoute } from './metrics-route.js';
 import { Router, sendText } from './router.js';
 
@@ -61,6 +62,8 @@ export interface MetricsServerOptions {
   limits?: Partial<ServerLimits>;
   /** Handler failures and scrape errors, one line each. Default: stderr. */
   log?: (line: string) => void;
+  /** Sent as `Omen-Catalog-Version` with every metrics answer, so clients (the dashboard page) can show it. */
+  catalogVersion?: string;
 }
 
 export interface ServerAddress {
@@ -94,7 +97,10 @@ export class MetricsServer {
       maxHeaderCount: this.limits.maxHeaderCount,
       onError: (error, req) => log(`omen serve: ${req.method} ${req.url}: ${error instanceof Error ? error.message : String(error)}`),
     });
-    this.router.route('GET', METRICS_PATH, metricsRoute(options.source));
+    const versionHeader: Record<string, string> = options.catalogVersion === undefined ? {} : { [CATALOG_VERSION_HEADER]: options.catalogVersion };
+    this.router.route('GET', METRICS_PATH, metricsRoute(options.source, versionHeader));
+    // The page holds no data (it fetches the metrics route with the user's key), so it needs none itself.
+    this.router.route('GET', DASHBOARD_PATH, dashboardRoute(), { auth: false });
     this.router.route('GET', HEALTH_PATH, ({ res }) => sendText(res, this.closing ? 503 : 200, this.closing ? 'shutting down' : 'ok'), { auth: false });
     this.#server = createServer(
       {
