@@ -64,7 +64,7 @@ section > h2 {
   font-size: 13px; text-transform: uppercase; letter-spacing: 0.06em; color: var(--muted);
   margin: 18px 0 8px;
 }
-.grid { display: grid; gap: 12px; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); }
+.grid { display: grid; gap: 12px; align-items: start; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); }
 article {
   background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 10px 12px;
   min-width: 0;
@@ -87,7 +87,7 @@ li {
 li:first-child { border-top: 0; }
 li.summary { grid-template-columns: minmax(0, 1fr) 96px; grid-template-areas: "labels spark" "value spark"; row-gap: 0; }
 li.summary .labels { grid-area: labels; }
-li.summary .value { grid-area: value; text-align: left; font-weight: 600; }
+li.summary .value { grid-area: value; text-align: left; font-weight: 600; font-size: 13px; white-space: normal; }
 li.summary svg.spark { grid-area: spark; }
 .labels { color: var(--muted); font-size: 12px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .value { font-variant-numeric: tabular-nums; font-weight: 650; text-align: right; white-space: nowrap; }
