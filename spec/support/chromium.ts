@@ -87,9 +87,16 @@ export class Chromium {
     return page;
   }
 
+  /** Browser.close lets Chromium stop its own helper processes; SIGTERM (then SIGKILL) by PID if it does not. */
   async close(): Promise<void> {
+    if (this.#child.exitCode === null && this.#child.signalCode === null) {
+      const exited = new Promise((resolve) => this.#child.once('exit', resolve));
+      await Promise.race([this.send('Browser.close').catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+    }
     await stopChild(this.#child, 5_000);
-    rmSync(this.#profile, { recursive: true, force: true });
+    // A helper may still be flushing into the profile for a moment after the browser exits.
+    rmSync(this.#profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
 
   #onData(chunk: Buffer): void {
