@@ -233,7 +233,7 @@ export const DASHBOARD_SCRIPT = String.raw`
       row.quantiles.sort(function (a, b) { return a[0] - b[0]; });
       var top = row.quantiles[row.quantiles.length - 1];
       row.value = top === undefined ? row.count : top[1];
-      row.text = row.quantiles.map(function (q) { return "p" + String(q[0] * 100) + " " + show(q[1], unit); }).join(" · ");
+      row.text = row.quantiles.map(function (q) { return ("p" + String(q[0] * 100) + " " + show(q[1], unit)).replace(/ /g, "\u00a0"); }).join(" · ");
       if (row.labels === "") row.labels = "all services";
       return row;
     });
