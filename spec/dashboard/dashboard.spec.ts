@@ -106,7 +106,7 @@ if (binary === undefined) {
     console.log(`dashboard: screenshot in ${fileURLToPath(new URL('dist/dashboard.png', ROOT))}`);
   });
 
-  test('a wrong key shows the 401 state and asks for another key', async () => {
+  test('a wrong key shows the 401 state and focuses the key field; a typed key and Enter bring the page live', async () => {
     const page = await browser!.open(`http://127.0.0.1:${demo!.port}/#key=not-a-key&poll=1`, 1280, 800);
     await until('the 401 state', () => pageState(page), (state) => state === 'unauthorized');
     const notice = await page.evaluate<{ hidden: boolean; text: string; focused: string }>(
@@ -116,6 +116,11 @@ if (binary === undefined) {
     assert.match(notice.text, /Key refused \(401\)/);
     assert.is(notice.focused, 'key', 'the key field has the focus, so the keyboard can fix it at once');
     assert.is(await page.evaluate<number>("document.querySelectorAll('article[data-family]').length"), 0, 'no data without a key');
+    // From the keyboard alone: type the right key into the focused field and press Enter.
+    await page.send('Input.insertText', { text: demo!.apiKey });
+    for (const type of ['keyDown', 'keyUp']) await page.send('Input.dispatchKeyEvent', { type, key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13, text: type === 'keyDown' ? '\r' : undefined });
+    await until('live after a typed key', () => pageState(page), (state) => state === 'live');
+    assert.is(await page.evaluate<string>("document.getElementById('key').value"), '', 'the field does not keep the key on screen');
   });
 
   test('at phone width nothing scrolls sideways, and the dark scheme changes the colours', async () => {
