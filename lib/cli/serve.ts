@@ -21,7 +21,8 @@ const DEFAULT_REGION = 'us-west-2';
 
 const usage = `Usage: omen serve [options]
 
-Serves GET /api/v1/observability/metrics (Authorization: Tecton-key <API key>) and GET /healthz.
+Serves GET /api/v1/observability/metrics (Authorization: Tecton-key <API key>), GET /healthz and a
+live dashboard page at GET / (it asks for the key and keeps it in the browser tab).
 
 Options:
   --host HOST        interface to listen on (default 127.0.0.1)
@@ -63,6 +64,7 @@ export const verb: Verb = {
       host: flags.host,
       port: flags.port,
       log: io.err,
+      catalogVersion: catalog.version,
       ...(tlsFiles === undefined ? {} : { tls: loadTlsMaterial(tlsFiles) }),
       ...(accessLog === undefined ? {} : { accessLog }),
     });

@@ -59,6 +59,7 @@ function banner(context: DemoContext, account: DemoAccount, platform: Platform):
       : `using service account "demo" (id ${account.id}) with the key kept in ${account.keyFile}`,
   );
   log(`API key: ${account.apiKey}`);
+  log(`dashboard: ${dashboardLink(platform.url, account.apiKey)}`);
   log(`metrics: ${platform.url}`);
   log(`  curl -H "Authorization: ${AUTH_SCHEME} ${account.apiKey}" ${platform.url}`);
   const traffic = platform.traffic?.options;
@@ -68,6 +69,11 @@ function banner(context: DemoContext, account: DemoAccount, platform: Platform):
         `${traffic.streamEventsPerSecond} stream events/s in ${platform.processor.triggerMs / 1000} s micro-batches; Ctrl-C stops it`,
     );
   }
+}
+
+/** The dashboard page (GET /) with the key in the fragment, which the browser never sends; the page keeps it in sessionStorage. */
+export function dashboardLink(metricsUrl: string, apiKey: string): string {
+  return `${new URL(reachableUrl(metricsUrl)).origin}/#key=${encodeURIComponent(apiKey)}`;
 }
 
 /** Polls the metrics endpoint (HEAD) with `apiKey` until it is accepted, at most KEY_READY_MS. */

@@ -30,7 +30,8 @@ interface SharedScrape {
   release(): void;
 }
 
-export function metricsRoute(source: ScrapeSource): RouteHandler {
+/** `headers` go on every 200 answer (e.g. the catalog version the page shows). */
+export function metricsRoute(source: ScrapeSource, headers: Readonly<Record<string, string>> = {}): RouteHandler {
   // Keyed by the format value: variants of one format (escaping schemes) write different bytes.
   const inFlight = new Map<ExpositionFormat, Promise<SharedScrape>>();
   const gzipped = new WeakMap<Buffer, Promise<Buffer>>();
@@ -76,7 +77,7 @@ export function metricsRoute(source: ScrapeSource): RouteHandler {
     if (!acceptsGzip(req.headers['accept-encoding'])) {
       // 'close' comes once the bytes are sent or the connection is gone (MetricsServer closes queued answers too).
       res.once('close', () => done(shared));
-      send(res, format, shared.bytes, false);
+      send(res, format, shared.bytes, false, headers);
       return;
     }
     let body: Buffer;
@@ -85,12 +86,13 @@ export function metricsRoute(source: ScrapeSource): RouteHandler {
     } finally {
       done(shared);
     }
-    send(res, format, body, true);
+    send(res, format, body, true, headers);
   };
 }
 
-function send(res: ServerResponse, format: ExpositionFormat, body: Buffer, gzipped: boolean): void {
+function send(res: ServerResponse, format: ExpositionFormat, body: Buffer, gzipped: boolean, extra: Readonly<Record<string, string>>): void {
   const headers: Record<string, string | number> = {
+    ...extra,
     'Content-Type': format.contentType,
     'Content-Length': body.length,
     Vary: 'Accept, Accept-Encoding',

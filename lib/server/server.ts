@@ -16,6 +16,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { Server as NetServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { beginAudit } from './audit.js';
+import { CATALOG_VERSION_HEADER, DASHBOARD_PATH, dashboardRoute } from '../dashboard/page.js';
 import { METRICS_PATH, metricsRoute } from './metrics-route.js';
 import { Router, sendText } from './router.js';
 import { secureContextOptions } from './tls.js';
@@ -74,6 +75,8 @@ export interface MetricsServerOptions {
   tls?: TlsMaterial;
   /** One line per answered request. */
   accessLog?: AccessLog;
+  /** Sent as `Omen-Catalog-Version` with every metrics answer, so clients (the dashboard page) can show it. */
+  catalogVersion?: string;
 }
 
 export interface CloseResult {
@@ -119,7 +122,10 @@ export class MetricsServer {
       maxHeaderCount: this.limits.maxHeaderCount,
       onError: (error, req) => log(`omen serve: ${req.method} ${req.url}: ${error instanceof Error ? error.message : String(error)}`),
     });
-    this.router.route('GET', METRICS_PATH, metricsRoute(options.source));
+    const versionHeader: Record<string, string> = options.catalogVersion === undefined ? {} : { [CATALOG_VERSION_HEADER]: options.catalogVersion };
+    this.router.route('GET', METRICS_PATH, metricsRoute(options.source, versionHeader));
+    // The page holds no data (it fetches the metrics route with the user's key), so it needs none itself.
+    this.router.route('GET', DASHBOARD_PATH, dashboardRoute(), { auth: false });
     this.router.route('GET', HEALTH_PATH, ({ res }) => sendText(res, this.closing ? 503 : 200, this.closing ? 'shutting down' : 'ok'), { auth: false });
     this.#accessLog = options.accessLog;
     const httpOptions = {

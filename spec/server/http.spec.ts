@@ -103,7 +103,7 @@ test('other methods get 405 with Allow: GET, HEAD', async () => {
 });
 
 test('unknown paths get 404, with or without a key', async () => {
-  for (const path of ['/', '/metrics', '/api/v1/observability/metrics/', '/api/v1/observability']) {
+  for (const path of ['/index.html', '/metrics', '/api/v1/observability/metrics/', '/api/v1/observability']) {
     assert.is((await h.get(path, auth)).status, 404, path);
     assert.is((await h.get(path)).status, 404, path);
   }
@@ -138,8 +138,8 @@ test('request targets: paths as sent, absolute URLs by their path, anything else
     ['/healthz?probe=1', 200],
     ['http://example.com/healthz', 200],
     ['HTTP://EXAMPLE.COM:80/healthz?x=1', 200],
-    ['http://example.com', 404], // the path is "/"
-    ['http://example.com?/healthz', 404], // the query is not the path
+    ['http://example.com', 200], // the path is "/": the dashboard page
+    ['http://example.com/x?/healthz', 404], // the query is not the path
     ['//evil/healthz', 404], // a path, never a host
     ['//healthz', 404],
     ['http://[::1', 400],
