@@ -1,0 +1,121 @@
+// Native-histogram bucket indexes (Prometheus' standard exponential schemas -4..8). nativeKey(): one frexp on
+// the float's bits, then a binary search of ≤ 8 steps over one power of two's bounds (schema > 0) or a shift.
+// Holds: bucket i covers (bound(i-1), bound(i)] where bound(i) is base^i (base = 2^(2^-schema)) as Prometheus'
+// float64 table has it, so a value on a bound lands in that bound's bucket for every schema, as in Prometheus.
+
+export const MIN_SCHEMA = -4;
+export const MAX_SCHEMA = 8;
+
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+// Float64Array shares the platform's byte order; the exponent sits in the high word.
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LO = 1 - HI;
+const TWO_64 = 2 ** 64;
+
+/** The mantissa of the last frexp(), scaled into [0.5, 1). */
+let frac = 0;
+
+/** frexp for a positive finite `value`: sets `frac` in [0.5, 1) and returns e with value = frac·2^e. */
+function frexp(value: number): number {
+  F64[0] = value;
+  let biased = (U32[HI]! >>> 20) & 0x7ff;
+  let shift = 0;
+  if (biased === 0) {
+    // Subnormal: scale into the normal range first (exact), then take the exponent back off.
+    F64[0] = value * TWO_64;
+    biased = (U32[HI]! >>> 20) & 0x7ff;
+    shift = 64;
+  }
+  U32[HI] = (U32[HI]! & 0x800fffff) | (1022 << 20);
+  frac = F64[0]!;
+  return biased - 1022 - shift;
+}
+
+/** Bit test for an exact power of two (mantissa bits all zero) on the value last passed to frexp. */
+function mantissaIsZero(): boolean {
+  return (U32[HI]! & 0xfffff) === 0 && U32[LO] === 0;
+}
+
+const boundsBySchema: Array<Float64Array | undefined> = [];
+
+/**
+ * The 2^schema bounds that split [0.5, 1). Prometheus fixes them by one procedure, followed here so that a value
+ * on a bound lands where Prometheus puts it: bound 0 is 0.5; even entries are the next lower schema's bounds;
+ * each odd entry is the entry before it times the growth factor 2^(2^-schema) as a float64: the nearest one,
+ * except for schema 1, where Prometheus' table starts from the float64 one ulp below √2. The bounds can so
+ * differ from the nearest float64 to 2^(i·2^-schema - 1) by an ulp or two; spec/metrics/native-math checks
+ * entries against Prometheus' published table and every bound against an exact BigInt root.
+ */
+export function nativeBounds(schema: number): Float64Array {
+  if (schema < 0) return nativeBounds(0); // unused below schema 1; one table keeps callers simple
+  let bounds = boundsBySchema[schema];
+  if (bounds !== undefined) return bounds;
+  bounds = new Float64Array(1 << schema);
+  bounds[0] = 0.5;
+  if (schema > 0) {
+    const lower = nativeBounds(schema - 1);
+    const factor = (nearestRoot(1, schema) - (schema === 1 ? 1 : 0)) / 2 ** 52;
+    for (let i = 1; i < bounds.length; i++) bounds[i] = i % 2 === 0 ? lower[i / 2]! : bounds[i - 1]! * factor;
+  }
+  boundsBySchema[schema] = bounds;
+  return bounds;
+}
+
+/**
+ * The bucket index of a positive `magnitude` (Infinity included) under `schema`; the caller picks the positive
+ * or negative side and the zero bucket. +Inf takes the index after the one that holds Number.MAX_VALUE.
+ */
+export function nativeKey(magnitude: number, schema: number, bounds: Float64Array): number {
+  const infinite = magnitude === Infinity;
+  const exp = frexp(infinite ? Number.MAX_VALUE : magnitude);
+  let key: number;
+  if (schema > 0) {
+    // The first bound ≥ frac (bounds are ascending; bounds[0] is 0.5, so it always exists).
+    let low = 0;
+    let high = bounds.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (bounds[mid]! < frac) low = mid + 1;
+      else high = mid;
+    }
+    key = low + (exp - 1) * bounds.length;
+  } else {
+    // An exact power of two is the upper bound of the bucket below its exponent.
+    key = mantissaIsZero() ? exp - 1 : exp;
+    const shift = -schema;
+    key = (key + (1 << shift) - 1) >> shift;
+  }
+  return infinite ? key + 1 : key;
+}
+
+/** The upper bound of bucket `key`: base^key, exact for schema ≤ 0, the nearest float64 above that. */
+export function nativeUpperBound(key: number, schema: number): number {
+  if (schema <= 0) return 2 ** (key * 2 ** -schema);
+  const n = 1 << schema;
+  const within = ((key % n) + n) % n;
+  const power = (key - within) / n;
+  return nativeBounds(schema)[within]! * 2 * 2 ** power;
+}
+
+/** The bucket that holds bucket `key`'s range once the schema drops by one: neighbouring pairs merge. */
+export function halvedKey(key: number): number {
+  return (key + 1) >> 1;
+}
+
+/**
+ * The integer m in [2^52, 2^53) with m/2^52 nearest to 2^(k/n), n = 2^schema: starting from Math.pow, step
+ * until ((2m-1)/2)^n < (2^52)^n·2^k < ((2m+1)/2)^n, both sides exact BigInts. No tie exists (the root is
+ * irrational for 0 < k < n). Cost: a few BigInt powers of up to 2^schema; schema 8 ~0.3 ms, once.
+ */
+function nearestRoot(k: number, schema: number): number {
+  const n = 1 << schema;
+  const power = BigInt(n);
+  const target = 1n << BigInt(52 * n + k + n);
+  let m = BigInt(Math.round(2 ** (k / n) * 2 ** 52));
+  for (;;) {
+    if ((2n * m - 1n) ** power >= target) m--;
+    else if ((2n * m + 1n) ** power <= target) m++;
+    else return Number(m);
+  }
+}
