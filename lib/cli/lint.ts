@@ -8,14 +8,19 @@ import type { CliIO, Verb } from './verb.js';
 import type { FamilyModel } from '../exposition/model.js';
 import { UsageError } from './verb.js';
 import { ParseError, parse, type ParseFormat } from '../exposition/parse/parser.js';
+import { decodeProtobuf } from '../exposition/proto/decode.js';
 
-const USAGE = `Usage: omen lint [--format openmetrics|prometheus] FILE|-
+/** What lint and scrape read: the text grammars, or Prometheus' delimited protobuf (errors at 1:byte+1). */
+export type LintFormat = ParseFormat | 'protobuf';
+
+const USAGE = `Usage: omen lint [--format openmetrics|prometheus|protobuf] FILE|-
 
 Validates an exposition with the strict parser; "-" reads stdin.
 Without --format, the input is OpenMetrics 1.0.0 when it is empty or shows a mark only OpenMetrics has
 (a "# EOF" or "# UNIT" line, an info/stateset/gaugehistogram/unknown TYPE, an exemplar " # {...}", or an
 x_created sample beside x_total), so a truncated OpenMetrics file is reported for its missing # EOF;
-otherwise it is Prometheus text 0.0.4.
+otherwise it is Prometheus text 0.0.4. --format protobuf reads Prometheus' delimited protobuf; its errors
+name line 1 and column = byte offset + 1.
 Prints "ok: N families, M samples" and exits 0, or prints FILE:LINE:COL: message (code) and exits 1.`;
 
 export const verb: Verb = {
@@ -41,7 +46,7 @@ export const verb: Verb = {
 };
 
 export interface LintReport {
-  format: ParseFormat;
+  format: LintFormat;
   /** Empty when the input is invalid. */
   families: FamilyModel[];
   samples: number;
@@ -49,9 +54,9 @@ export interface LintReport {
 }
 
 /** Parses `input` as `format`; a ParseError becomes the report's error, anything else propagates. */
-export function lintBytes(input: Uint8Array, format: ParseFormat): LintReport {
+export function lintBytes(input: Uint8Array, format: LintFormat): LintReport {
   try {
-    const families = parse(input, { format });
+    const families = format === 'protobuf' ? decodeProtobuf(input) : parse(input, { format });
     const samples = families.reduce((sum, family) => sum + family.samples.length, 0);
     return { format, families, samples };
   } catch (error) {
@@ -131,8 +136,8 @@ function hasExemplar(line: string): boolean {
   return false;
 }
 
-function parseArgs(args: string[]): { format: ParseFormat | undefined; file: string } {
-  let format: ParseFormat | undefined;
+function parseArgs(args: string[]): { format: LintFormat | undefined; file: string } {
+  let format: LintFormat | undefined;
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -152,9 +157,9 @@ function parseArgs(args: string[]): { format: ParseFormat | undefined; file: str
 }
 
 /** Shared by lint and scrape: the --format value, validated. */
-export function parseFormatOption(value: string | undefined): ParseFormat {
-  if (value === 'openmetrics' || value === 'prometheus') return value;
-  throw new UsageError(`invalid --format ${JSON.stringify(value ?? '')}: use openmetrics or prometheus`);
+export function parseFormatOption(value: string | undefined): LintFormat {
+  if (value === 'openmetrics' || value === 'prometheus' || value === 'protobuf') return value;
+  throw new UsageError(`invalid --format ${JSON.stringify(value ?? '')}: use openmetrics, prometheus or protobuf`);
 }
 
 async function readInput(path: string, shown: string): Promise<Buffer> {

@@ -1,6 +1,6 @@
 // Content negotiation: an Accept header to the format to answer with. Pure, no I/O; runs per request.
 // Cost: one pass over the header, O(length), and no allocation: each range is matched in place against
-// the two formats, its parameters compared without slicing; a header equal to the last one costs a compare.
+// each format, its parameters compared without slicing; a header equal to the last one costs a compare.
 //
 // Rules (RFC 9110 §12.5.1): a format takes its q from the most specific range that matches it (a version
 // parameter is more specific than none), the highest q among equally specific ones; q=0 refuses it; the
@@ -8,6 +8,7 @@
 // or nothing acceptable, the answer is Prometheus text 0.0.4: a scraper must never get nothing.
 import type { ExpositionFormat } from './formats.js';
 import { OPENMETRICS, PROMETHEUS } from './formats.js';
+import { PROTOBUF } from './proto/format.js';
 
 interface Candidate {
   format: ExpositionFormat;
@@ -15,6 +16,8 @@ interface Candidate {
   subtype: string;
   /** Version parameters we can answer for; a range without one matches too. */
   versions: readonly string[];
+  /** Only a range naming the type exactly selects it: a client sending `*\/*` may not read binary. */
+  explicitOnly?: true;
 }
 
 // OpenMetrics 0.0.1 is what Prometheus 2.5-2.33 asked for; 1.0.0 is a compatible superset it parses.
@@ -22,6 +25,8 @@ interface Candidate {
 const CANDIDATES: readonly Candidate[] = [
   { format: OPENMETRICS, type: 'application', subtype: 'openmetrics-text', versions: ['1.0.0', '0.0.1'] },
   { format: PROMETHEUS, type: 'text', subtype: 'plain', versions: ['0.0.4', '1.0.0'] },
+  // Prometheus' delimited MetricFamily stream; it sends `proto=` and `encoding=delimited`, no version.
+  { format: PROTOBUF, type: 'application', subtype: 'vnd.google.protobuf', versions: [], explicitOnly: true },
 ];
 /** Range specificity: `*\/*`, `type/*`, `type/subtype`, `type/subtype;version=v`. */
 const ANY = 0;
@@ -102,9 +107,9 @@ function consider(text: string, c: number, position: number): void {
       if (range.versionTo < 0) specificity = EXACT;
       else if (hasVersion(text, range.versionFrom, range.versionTo, candidate.versions)) specificity = VERSIONED;
       else return;
-    } else if (isStar(text, range.subFrom, range.subTo)) specificity = ANY_SUBTYPE;
+    } else if (candidate.explicitOnly !== true && isStar(text, range.subFrom, range.subTo)) specificity = ANY_SUBTYPE;
     else return;
-  } else if (isStar(text, range.typeFrom, range.typeTo) && isStar(text, range.subFrom, range.subTo)) {
+  } else if (candidate.explicitOnly !== true && isStar(text, range.typeFrom, range.typeTo) && isStar(text, range.subFrom, range.subTo)) {
     specificity = ANY;
   } else return;
   const best = bestSpecificity[c] as number;
