@@ -61,7 +61,7 @@ function stateOf(family: AnyFamily): ProtoState {
   const header = new ProtoWriter(256);
   const model: FamilyModel = { name: family.name, type: family.type, help: family.help, samples: [] };
   header.string(S.MetricFamily.name, family instanceof Counter ? `${family.name}_total` : protobufName(model));
-  if (family.help !== '') header.string(S.MetricFamily.help, family.help);
+  header.string(S.MetricFamily.help, family.help); // empty too: OpenMetrics tells `# HELP x` from no HELP line
   header.varintField(S.MetricFamily.type, protoType(family));
   if (family.unit !== undefined && family.unit !== '') header.string(S.MetricFamily.unit, family.unit);
   state = { header: header.copy(), encode: encoderFor(family), labels: new WeakMap(), cache: new SeriesCache(), generation: -1, bytes: undefined };

@@ -28,7 +28,7 @@ export function encodeProtobuf(families: readonly FamilyModel[], writer = new Pr
 export function writeFamilyMessage(w: ProtoWriter, family: FamilyModel): void {
   const start = w.beginDelimited();
   w.string(S.MetricFamily.name, protobufName(family));
-  if (family.help !== undefined && family.help !== '') w.string(S.MetricFamily.help, family.help);
+  if (family.help !== undefined) w.string(S.MetricFamily.help, family.help);
   w.varintField(S.MetricFamily.type, TYPE[family.type]);
   for (const series of groupSeries(family)) {
     const metric = w.begin(S.MetricFamily.metric);
@@ -121,6 +121,13 @@ function writeSide(w: ProtoWriter, spans: NativeBucketsModel['positiveSpans'], c
   }
 }
 
+/** An `le` label value as a number: OpenMetrics writes infinities `+Inf`/`-Inf`, which Number() does not read. */
+function boundOf(text: string): number {
+  if (text === '+Inf') return Infinity;
+  if (text === '-Inf') return -Infinity;
+  return Number(text);
+}
+
 interface Series {
   labels: LabelPair[];
   samples: SampleModel[];
@@ -189,7 +196,7 @@ function writeMetricBody(w: ProtoWriter, family: FamilyModel, samples: readonly 
       writeCount(w, S.Histogram.sampleCount, S.Histogram.sampleCountFloat, total);
       if (sum !== undefined) w.doubleField(S.Histogram.sampleSum, sum.value);
       for (const bucket of buckets) {
-        const bound = Number(bucket.labels.find(([label]) => label === 'le')?.[1] ?? '+Inf');
+        const bound = boundOf(bucket.labels.find(([label]) => label === 'le')?.[1] ?? '+Inf');
         // The +Inf bucket is implied by the count; it is written only to carry an exemplar.
         if (bound === Infinity && bucket.exemplar === undefined) continue;
         const b = w.begin(S.Histogram.bucket);
