@@ -14,7 +14,7 @@ const answers = (accept: string, expected: string, why: string): void =>
     assert.is(negotiateFormat(accept).contentType, expected);
   });
 
-// Prometheus 2.42 (Debian's), as it sends them; spec/exposition/prometheus-native.spec.ts captures them live too.
+// Prometheus 2.42 (Debian's), byte for byte as captured from it by spec/exposition/prometheus-native.spec.ts.
 export const PROMETHEUS_2_42_ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 export const PROMETHEUS_2_42_NATIVE_ACCEPT =
   'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
