@@ -9,6 +9,7 @@ import { counterGroup } from './counter.js';
 import { gaugeGroup } from './gauge.js';
 import { histogramGroup } from './histogram.js';
 import { httpGroup } from './http.js';
+import { nativeGroup } from './native.js';
 import { parseGroup } from './parse.js';
 import { rateGroup } from './rate.js';
 import { scrapeGroup } from './scrape.js';
@@ -24,6 +25,7 @@ const GROUPS: Record<string, () => Promise<GroupResult>> = {
   scrape: scrapeGroup,
   parse: parseGroup,
   http: httpGroup,
+  native: nativeGroup,
 };
 
 async function main(): Promise<void> {

@@ -5,7 +5,7 @@
 // more than MAX_WINDOW indexes, the same way, so a series holds at most 2 × 32 KiB of counts.
 import type { NativeBucketsModel } from '../exposition/model.js';
 import { MetricError, quote } from './errors.js';
-import { MAX_SCHEMA, MIN_SCHEMA, halvedKey, nativeBounds, nativeKey } from './native-math.js';
+import { MAX_SCHEMA, MIN_SCHEMA, halvedKey, nativeKey } from './native-math.js';
 
 /** `native: true` or these; every field optional. */
 export interface NativeHistogramOptions {
@@ -67,32 +67,51 @@ export class NativeBuckets {
   populated = 0;
   readonly positive = new Window();
   readonly negative = new Window();
-  #bounds: Float64Array;
+  readonly #threshold: number;
 
   constructor(readonly config: NativeConfig) {
     this.schema = config.schema;
-    this.#bounds = nativeBounds(config.schema);
+    this.#threshold = config.zeroThreshold;
   }
 
   /** Adds `count` observations of `value` (not NaN; ±Inf go to the outermost buckets). */
   add(value: number, count: number): void {
-    const threshold = this.config.zeroThreshold;
-    if (value > threshold) this.#addTo(this.positive, nativeKey(value, this.schema, this.#bounds), count);
-    else if (value < -threshold) this.#addTo(this.negative, nativeKey(-value, this.schema, this.#bounds), count);
-    else this.zeroCount += count;
+    const threshold = this.#threshold;
+    let side: Window;
+    let key: number;
+    if (value > threshold) {
+      side = this.positive;
+      key = nativeKey(value, this.schema);
+    } else if (value < -threshold) {
+      side = this.negative;
+      key = nativeKey(-value, this.schema);
+    } else {
+      this.zeroCount += count;
+      return;
+    }
+    // The common case inline: the bucket is inside the window and already populated.
+    const i = key - side.base;
+    const counts = side.counts;
+    if (i >= 0 && i < counts.length) {
+      const before = counts[i]!;
+      if (before !== 0 && before + count !== 0) {
+        counts[i] = before + count;
+        return;
+      }
+    }
+    this.#addTo(side, key, count);
   }
 
   /** The count now held where `value` would go: a gauge histogram refuses to take it below zero. */
   countAt(value: number): number {
     const threshold = this.config.zeroThreshold;
-    if (value > threshold) return this.positive.at(nativeKey(value, this.schema, this.#bounds));
-    if (value < -threshold) return this.negative.at(nativeKey(-value, this.schema, this.#bounds));
+    if (value > threshold) return this.positive.at(nativeKey(value, this.schema));
+    if (value < -threshold) return this.negative.at(nativeKey(-value, this.schema));
     return this.zeroCount;
   }
 
   reset(): void {
     this.schema = this.config.schema;
-    this.#bounds = nativeBounds(this.schema);
     this.zeroCount = 0;
     this.populated = 0;
     for (const side of [this.positive, this.negative]) {
@@ -157,7 +176,6 @@ export class NativeBuckets {
   /** schema - 1: bucket k's count moves to bucket ceil(k/2), which covers it and its neighbour. */
   #halve(): void {
     this.schema--;
-    this.#bounds = nativeBounds(this.schema);
     this.populated = 0;
     for (const side of [this.positive, this.negative]) {
       const old = side.counts;

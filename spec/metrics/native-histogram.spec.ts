@@ -6,7 +6,7 @@ import { OPENMETRICS } from '../../lib/exposition/formats.js';
 import { GaugeHistogram } from '../../lib/metrics/gaugehistogram.js';
 import { Histogram } from '../../lib/metrics/histogram.js';
 import { MetricError } from '../../lib/metrics/errors.js';
-import { nativeBounds, nativeKey, nativeUpperBound } from '../../lib/metrics/native-math.js';
+import { nativeKey, nativeUpperBound } from '../../lib/metrics/native-math.js';
 import { Registry } from '../../lib/registry.js';
 import { collectErrors } from './render.js';
 import type { NativeBucketsModel } from '../../lib/exposition/model.js';
@@ -55,11 +55,10 @@ test('observations land in the bucket nativeKey names, zero-threshold values in 
   assert.is(model.schema, 2);
   assert.is(model.zeroThreshold, 0.001);
   assert.is(model.zeroCount, 5); // ±0.001, 0, -0, 1e-4: |v| ≤ threshold
-  const bounds = nativeBounds(2);
   const expected = new Map<number, number>();
-  for (const v of values.filter((v) => v > 0.001)) expected.set(nativeKey(v, 2, bounds), (expected.get(nativeKey(v, 2, bounds)) ?? 0) + 1);
+  for (const v of values.filter((v) => v > 0.001)) expected.set(nativeKey(v, 2), (expected.get(nativeKey(v, 2)) ?? 0) + 1);
   assert.equal(expand(model.positiveSpans, model.positiveCounts), expected);
-  assert.equal(expand(model.negativeSpans, model.negativeCounts), new Map([[0, 1], [nativeKey(5, 2, bounds), 1]]));
+  assert.equal(expand(model.negativeSpans, model.negativeCounts), new Map([[0, 1], [nativeKey(5, 2), 1]]));
   assert.is(h.labels().count, values.length);
 });
 
@@ -70,7 +69,7 @@ test('±Inf land one past the largest finite bucket; NaN is refused and changes 
   h.observe(-Infinity);
   h.observe(NaN);
   const model = h.labels().nativeModel()!;
-  const top = nativeKey(Number.MAX_VALUE, 3, nativeBounds(3));
+  const top = nativeKey(Number.MAX_VALUE, 3);
   assert.equal(expand(model.positiveSpans, model.positiveCounts), new Map([[top + 1, 1]]));
   assert.equal(expand(model.negativeSpans, model.negativeCounts), new Map([[top + 1, 1]]));
   assert.is(h.labels().count, 2);
@@ -90,10 +89,10 @@ test('passing maxBuckets drops the schema and merges neighbouring buckets, keepi
   assert.is([...buckets.values()].reduce((a, b) => a + b, 0), 500);
   // At the final schema every value is in the bucket its own index names.
   const recount = new Map<number, number>();
-  for (const v of values) recount.set(nativeKey(v, model.schema, nativeBounds(Math.max(0, model.schema))), (recount.get(nativeKey(v, model.schema, nativeBounds(Math.max(0, model.schema)))) ?? 0) + 1);
+  for (const v of values) recount.set(nativeKey(v, model.schema), (recount.get(nativeKey(v, model.schema)) ?? 0) + 1);
   assert.equal(buckets, recount);
   // One more halving would be needed had it stopped one schema higher.
-  const higher = new Set(values.map((v) => nativeKey(v, model.schema + 1, nativeBounds(Math.max(0, model.schema + 1)))));
+  const higher = new Set(values.map((v) => nativeKey(v, model.schema + 1)));
   assert.ok(higher.size > 20);
 });
 
@@ -105,7 +104,7 @@ test('values spread over 200 powers of two at schema 8 stay within bounded memor
   // 2^-100..2^100 at schema 8 would span 51,200 indexes; a window holds 4,096, so schema 4 (3,200).
   assert.is(model.schema, 4);
   const buckets = expand(model.positiveSpans, model.positiveCounts);
-  assert.equal([...buckets.keys()], [1e-30, 1e30].map((v) => nativeKey(v, 4, nativeBounds(4))));
+  assert.equal([...buckets.keys()], [1e-30, 1e30].map((v) => nativeKey(v, 4)));
   for (const [k] of buckets) assert.ok([1e-30, 1e30].some((v) => v <= nativeUpperBound(k, 4) && v > nativeUpperBound(k - 1, 4)));
 });
 
@@ -139,9 +138,8 @@ test('gauge histograms: adds and removes move native counts, never below zero', 
   g.add(3.1, -1); // a different native bucket (and the same classic one): refused
   g.add(NaN);
   const model = g.labels().nativeModel()!;
-  const bounds = nativeBounds(3);
-  assert.equal(expand(model.positiveSpans, model.positiveCounts), new Map([[nativeKey(3, 3, bounds), 1]]));
-  assert.equal(expand(model.negativeSpans, model.negativeCounts), new Map([[nativeKey(2, 3, bounds), 1]]));
+  assert.equal(expand(model.positiveSpans, model.positiveCounts), new Map([[nativeKey(3, 3), 1]]));
+  assert.equal(expand(model.negativeSpans, model.negativeCounts), new Map([[nativeKey(2, 3), 1]]));
   assert.is(errors.length, 2);
   g.add(3, -1);
   assert.equal(g.labels().nativeModel()!.positiveCounts, []);

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { halvedKey, nativeBounds, nativeKey, nativeUpperBound } from '../../lib/metrics/native-math.js';
 
-const key = (value: number, schema: number): number => nativeKey(value, schema, nativeBounds(Math.max(0, schema)));
+const key = (value: number, schema: number): number => nativeKey(value, schema);
 
 const F64 = new Float64Array(1);
 const U64 = new BigUint64Array(F64.buffer);
