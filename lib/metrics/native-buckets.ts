@@ -5,7 +5,8 @@
 // more than MAX_WINDOW indexes, the same way, so a series holds at most 2 × 32 KiB of counts.
 import type { NativeBucketsModel } from '../exposition/model.js';
 import { MetricError, quote } from './errors.js';
-import { MAX_SCHEMA, MIN_SCHEMA, halvedKey, nativeKey } from './native-math.js';
+import type { Layout } from './native-math.js';
+import { MAX_SCHEMA, MIN_SCHEMA, halvedKey, layoutOf, nativeKeyIn } from './native-math.js';
 
 /** `native: true` or these; every field optional. */
 export interface NativeHistogramOptions {
@@ -68,10 +69,12 @@ export class NativeBuckets {
   readonly positive = new Window();
   readonly negative = new Window();
   readonly #threshold: number;
+  #layout: Layout;
 
   constructor(readonly config: NativeConfig) {
     this.schema = config.schema;
     this.#threshold = config.zeroThreshold;
+    this.#layout = layoutOf(config.schema);
   }
 
   /** Adds `count` observations of `value` (not NaN; ±Inf go to the outermost buckets). */
@@ -81,10 +84,10 @@ export class NativeBuckets {
     let key: number;
     if (value > threshold) {
       side = this.positive;
-      key = nativeKey(value, this.schema);
+      key = nativeKeyIn(value, this.schema, this.#layout);
     } else if (value < -threshold) {
       side = this.negative;
-      key = nativeKey(-value, this.schema);
+      key = nativeKeyIn(-value, this.schema, this.#layout);
     } else {
       this.zeroCount += count;
       return;
@@ -105,13 +108,14 @@ export class NativeBuckets {
   /** The count now held where `value` would go: a gauge histogram refuses to take it below zero. */
   countAt(value: number): number {
     const threshold = this.config.zeroThreshold;
-    if (value > threshold) return this.positive.at(nativeKey(value, this.schema));
-    if (value < -threshold) return this.negative.at(nativeKey(-value, this.schema));
+    if (value > threshold) return this.positive.at(nativeKeyIn(value, this.schema, this.#layout));
+    if (value < -threshold) return this.negative.at(nativeKeyIn(-value, this.schema, this.#layout));
     return this.zeroCount;
   }
 
   reset(): void {
     this.schema = this.config.schema;
+    this.#layout = layoutOf(this.schema);
     this.zeroCount = 0;
     this.populated = 0;
     for (const side of [this.positive, this.negative]) {
@@ -176,6 +180,7 @@ export class NativeBuckets {
   /** schema - 1: bucket k's count moves to bucket ceil(k/2), which covers it and its neighbour. */
   #halve(): void {
     this.schema--;
+    this.#layout = layoutOf(this.schema);
     this.populated = 0;
     for (const side of [this.positive, this.negative]) {
       const old = side.counts;

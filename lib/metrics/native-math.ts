@@ -41,14 +41,19 @@ export function nativeBounds(schema: number): Float64Array {
 /** Per schema > 0: each bound's 52 mantissa bits as an exact integer, and for each of 512 mantissa cells the
  * first bound at or above the cell's start. No cell holds two bounds (schema 8's are ≥ 0.0027 of the range
  * apart, a cell 0.00195), so one table read and one comparison replace a binary search. */
-interface Layout {
+export interface Layout {
   mantissas: Float64Array;
   cells: Int32Array;
 }
 const CELL_SHIFT = 11; // 20 high mantissa bits → 9-bit cell
+const EMPTY_LAYOUT: Layout = { mantissas: new Float64Array(0), cells: new Int32Array(0) };
 const layouts: Array<Layout | undefined> = new Array<Layout | undefined>(MAX_SCHEMA + 1).fill(undefined);
 
-function layoutOf(schema: number): Layout {
+/** The lookup tables nativeKeyIn() takes for `schema` (built once per schema; schema ≤ 0 needs none). */
+export function layoutOf(schema: number): Layout {
+  if (schema <= 0) return EMPTY_LAYOUT;
+  const known = layouts[schema];
+  if (known !== undefined) return known;
   const bounds = nativeBounds(schema);
   const mantissas = new Float64Array(bounds.length + 1);
   for (let i = 0; i < bounds.length; i++) mantissas[i] = bounds[i]! * 2 ** 53 - 2 ** 52;
@@ -67,6 +72,11 @@ function layoutOf(schema: number): Layout {
  * Cost: ~8 ns (a float's two words, a table read, a comparison); no allocation.
  */
 export function nativeKey(magnitude: number, schema: number): number {
+  return nativeKeyIn(magnitude, schema, layoutOf(schema));
+}
+
+/** nativeKey() with the schema's tables passed in, as a series holding them calls it on every observation. */
+export function nativeKeyIn(magnitude: number, schema: number, layout: Layout): number {
   const infinite = magnitude === Infinity;
   F64[0] = infinite ? Number.MAX_VALUE : magnitude;
   let hi = U32[HI]!;
@@ -82,7 +92,6 @@ export function nativeKey(magnitude: number, schema: number): number {
   let key: number;
   if (schema > 0) {
     // The first bound ≥ the mantissa: frac = 0.5 + mantissa/2^53 lies in [0.5, 1).
-    const layout = layouts[schema] ?? layoutOf(schema);
     const mantissa = high * 4294967296 + low;
     let i = layout.cells[high >>> CELL_SHIFT]!;
     if (mantissa > layout.mantissas[i]!) i++;

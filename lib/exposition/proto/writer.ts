@@ -4,6 +4,8 @@
 // values (rare here: pre-1970 timestamps) take a 10-byte two's-complement varint.
 
 const MIN_CAPACITY = 4096;
+// Buffer's copy accepts any Uint8Array as its source when called on it, and allocates no view of a sub-range.
+const copyBytes = Buffer.prototype.copy as (this: Uint8Array, target: Uint8Array, targetStart: number, sourceStart: number, sourceEnd: number) => number;
 export const VARINT = 0;
 export const FIXED64 = 1;
 export const LENGTH_DELIMITED = 2;
@@ -39,8 +41,7 @@ export class ProtoWriter {
   bytes(source: Uint8Array, start = 0, end = source.length): void {
     const size = end - start;
     this.#ensure(size);
-    this.#buffer.set(source.subarray(start, end), this.#length);
-    this.#length += size;
+    this.#length += copyBytes.call(source, this.#buffer, this.#length, start, end);
   }
 
   /** A field key: field number and wire type. */
