@@ -28,4 +28,16 @@ test('the README example flow: record on bound children, negotiate, scrape, pars
   assert.is(summary.samples.find((s) => s.name.endsWith('_count'))!.value, 10);
 });
 
+test('native histograms and the protobuf format: negotiate as Prometheus with native histograms, scrape, decode', async () => {
+  const registry = new omen.Registry({ clock: new omen.FakeClock() });
+  const latency = registry.histogram({ name: 'rpc_seconds', help: 'RPC latency.', native: true });
+  latency.observe(0.25);
+  const format = omen.negotiateFormat('application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8');
+  assert.is(format, omen.PROTOBUF);
+  const [family] = omen.decodeProtobuf(await registry.scrape(format));
+  const count = family!.samples.find((s) => s.name === 'rpc_seconds_count')!;
+  assert.equal(count.native!.positiveCounts, [1]);
+  assert.equal(omen.decodeProtobuf(omen.encodeProtobuf([family!])), [family]);
+});
+
 test.run();
