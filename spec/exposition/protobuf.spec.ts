@@ -35,6 +35,8 @@ function registryOfEveryType(): Registry {
   registry.info({ name: 'build', help: 'B.', labelNames: ['version'] }).labels('1.0');
   registry.stateSet({ name: 'mode', help: 'M.', states: ['a', 'b'] });
   registry.gaugeHistogram({ name: 'queue_age_seconds', help: 'Q.', native: true }).add(3, 2);
+  registry.rateGauge({ name: 'events_per_second', help: 'E.', labelNames: ['kind'], timestamps: true }).labels('a').mark(30);
+  registry.gauge({ name: 'stamped', help: 'S.', timestamps: true }).set(1);
   return registry;
 }
 
