@@ -26,7 +26,7 @@ export class HistogramChild extends Child {
   readonly counts: Float64Array;
   sum = 0;
   created: number;
-  /** Native buckets, when the family has the `native` option. */
+  /** Native buckets, when the family has the `native` option: observe() then adds one index lookup and one add. */
   readonly native: NativeBuckets | undefined;
 
   constructor(
