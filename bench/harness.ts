@@ -106,7 +106,9 @@ async function batchSize(contender: Contender, batchMs: number): Promise<number>
   let k = 1;
   while (k <= MAX_BATCH) {
     let took = await timeOnce(contender, k);
-    if (k === 1 && took >= 20 * batchMs) return 1; // an operation of 10 ms or more: one per sample
+    // An operation of 10 ms or more: one per sample. Timed twice, since one preempted run on a loaded machine
+    // (or a collection) would otherwise pin a nanosecond operation to batch 1 and the timer's resolution.
+    if (k === 1 && took >= 20 * batchMs && (await timeOnce(contender, 1)) >= 20 * batchMs) return 1;
     for (let i = 0; i < 2 && took >= batchMs / 4; i++) took = Math.min(took, await timeOnce(contender, k));
     if (took >= batchMs) return Math.max(1, Math.round((k * batchMs) / took));
     k = took * 16 < batchMs ? k * 8 : k * 2;

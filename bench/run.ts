@@ -11,6 +11,7 @@ import { gaugeGroup } from './gauge.js';
 import { histogramGroup } from './histogram.js';
 import { httpGroup } from './http.js';
 import { om2Group } from './om2.js';
+import { nativeGroup } from './native.js';
 import { parseGroup } from './parse.js';
 import { rateGroup } from './rate.js';
 import { scrapeGroup } from './scrape.js';
@@ -28,6 +29,7 @@ const GROUPS: Record<string, () => Promise<GroupResult>> = {
   http: httpGroup,
   om2: om2Group,
   cluster: clusterGroup,
+  native: nativeGroup,
 };
 
 async function main(): Promise<void> {

@@ -74,3 +74,9 @@ export { writeModel } from './exposition/model-writer.js';
 export { formatValue, formatCanonical } from './exposition/numbers.js';
 export { METRIC_TYPES } from './exposition/model.js';
 export type { MetricType, LabelPair, ExemplarModel, SampleModel, FamilyModel } from './exposition/model.js';
+
+// Native histograms and Prometheus' protobuf format.
+export type { NativeHistogramOptions } from './metrics/native-buckets.js';
+export { PROTOBUF } from './exposition/proto/format.js';
+export { encodeProtobuf } from './exposition/proto/encode.js';
+export { decodeProtobuf } from './exposition/proto/decode.js';

@@ -30,6 +30,10 @@ import { Info } from './metrics/info.js';
 import { StateSet } from './metrics/stateset.js';
 import { Summary } from './metrics/summary.js';
 import { Unknown } from './metrics/unknown.js';
+import { isBinary } from './exposition/proto/format.js';
+import { writeFamilyMessage as writeFamilyProtobufModel } from './exposition/proto/encode.js';
+import { ProtoWriter } from './exposition/proto/writer.js';
+import { writeFamilyProtobuf } from './metrics/proto-family.js';
 import { AverageGauge, MaxGauge, RateGauge, RatioGauge, UtilizationGauge } from './metrics/windowed-gauges.js';
 
 export type AnyFamily = Family<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -75,6 +79,7 @@ export class Registry {
   readonly #takenNames = new Map<string, string>();
   readonly #collectors: CollectorState[] = [];
   readonly #writers: ByteWriter[] = [];
+  readonly #protoWriters: ProtoWriter[] = [];
   readonly #onError: ErrorSink | undefined;
   readonly #yieldEveryMs: number;
   readonly #collectorTimeoutMs: number;
@@ -219,6 +224,7 @@ export class Registry {
    */
   async lease(format: ExpositionFormat = PROMETHEUS): Promise<ScrapeLease> {
     const extra = await this.#runCollectors();
+    if (isBinary(format)) return this.#leaseProtobuf(extra);
     const writer = this.#writers.pop() ?? new ByteWriter();
     let released = false;
     const release = (): void => {
@@ -265,6 +271,35 @@ export class Registry {
    */
   async collect(): Promise<FamilyModel[]> {
     return this.#runCollectors();
+  }
+
+  /** lease() in Prometheus' protobuf format: each family's cached MetricFamily message, collectors' after. */
+  async #leaseProtobuf(extra: readonly FamilyModel[]): Promise<ScrapeLease> {
+    const writer = this.#protoWriters.pop() ?? new ProtoWriter();
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      if (this.#protoWriters.length < MAX_POOLED_WRITERS) this.#protoWriters.push(writer);
+    };
+    try {
+      writer.reset();
+      const wallMs = this.clock.wallMs();
+      let sliceStart = performance.now();
+      for (let i = 0; i < this.#families.length; i++) {
+        writeFamilyProtobuf(writer, this.#families[i]!, wallMs);
+        if (performance.now() - sliceStart > this.#yieldEveryMs) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+        }
+      }
+      for (const family of extra) writeFamilyProtobufModel(writer, family);
+      for (const family of this.#selfMetrics()) writeFamilyProtobufModel(writer, family);
+      return { bytes: writer.view(), release };
+    } catch (error: unknown) {
+      release();
+      throw error;
+    }
   }
 
   /** Runs every collector at once, each bounded by the timeout; keeps the good results in order. */

@@ -39,4 +39,16 @@ test('UTF-8 names: opt in on the registry, negotiate OpenMetrics 2.0, parse back
   assert.equal([family!.name, family!.samples[0]!.labels, family!.samples[0]!.value], ['http.server.requests', [['http.route', '/a']], 2]);
 });
 
+test('native histograms and the protobuf format: negotiate as Prometheus with native histograms, scrape, decode', async () => {
+  const registry = new omen.Registry({ clock: new omen.FakeClock() });
+  const latency = registry.histogram({ name: 'rpc_seconds', help: 'RPC latency.', native: true });
+  latency.observe(0.25);
+  const format = omen.negotiateFormat('application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8');
+  assert.is(format, omen.PROTOBUF);
+  const [family] = omen.decodeProtobuf(await registry.scrape(format));
+  const count = family!.samples.find((s) => s.name === 'rpc_seconds_count')!;
+  assert.equal(count.native!.positiveCounts, [1]);
+  assert.equal(omen.decodeProtobuf(omen.encodeProtobuf([family!])), [family]);
+});
+
 test.run();

@@ -11,8 +11,12 @@ import type { FamilyModel } from '../exposition/model.js';
 import { UsageError } from './verb.js';
 import { DEFAULT_MAX_BYTES, describeSize, parseSize, readStreamCapped } from './input-cap.js';
 import { ParseError, parse, type ParseFormat } from '../exposition/parse/parser.js';
+import { decodeProtobuf } from '../exposition/proto/decode.js';
 
-const USAGE = `Usage: omen lint [--format openmetrics|openmetrics2|prometheus] [--max-bytes N] FILE|-
+/** What lint and scrape read: the text grammars, or Prometheus' delimited protobuf (errors at 1:byte+1). */
+export type LintFormat = ParseFormat | 'protobuf';
+
+const USAGE = `Usage: omen lint [--format openmetrics|openmetrics2|prometheus|protobuf] [--max-bytes N] FILE|-
 
 Validates an exposition with the strict parser; "-" reads stdin. An input longer than --max-bytes
 (default 64MiB; N may end in KiB, MiB or GiB) is refused without reading the rest.
@@ -21,6 +25,7 @@ Without --format, the input is OpenMetrics 1.0.0 when it is empty or shows a mar
 x_created sample beside x_total), so a truncated OpenMetrics file is reported for its missing # EOF;
 otherwise it is Prometheus text 0.0.4. It is OpenMetrics 2.0.0 when a sample shows what only 2.0 has (a
 composite value {count:...}, a start timestamp st@..., or a quoted name {"name"}), or with --format openmetrics2.
+--format protobuf reads Prometheus' delimited protobuf; its errors name line 1 and column = byte offset + 1.
 Prints "ok: N families, M samples" and exits 0, or prints FILE:LINE:COL: message (code) and exits 1.
 Exits 2 when it cannot lint: a usage error, an unreadable input, or one over --max-bytes.`;
 
@@ -58,7 +63,7 @@ export const verb: Verb = {
 };
 
 export interface LintReport {
-  format: ParseFormat;
+  format: LintFormat;
   /** Empty when the input is invalid. */
   families: FamilyModel[];
   samples: number;
@@ -66,9 +71,9 @@ export interface LintReport {
 }
 
 /** Parses `input` as `format`; a ParseError becomes the report's error, anything else propagates. */
-export function lintBytes(input: Uint8Array, format: ParseFormat): LintReport {
+export function lintBytes(input: Uint8Array, format: LintFormat): LintReport {
   try {
-    const families = parse(input, { format });
+    const families = format === 'protobuf' ? decodeProtobuf(input) : parse(input, { format });
     const samples = families.reduce((sum, family) => sum + family.samples.length, 0);
     return { format, families, samples };
   } catch (error) {
@@ -164,8 +169,8 @@ function hasExemplar(line: string): boolean {
   return false;
 }
 
-function parseArgs(args: string[]): { format: ParseFormat | undefined; file: string; maxBytes: number } {
-  let format: ParseFormat | undefined;
+function parseArgs(args: string[]): { format: LintFormat | undefined; file: string; maxBytes: number } {
+  let format: LintFormat | undefined;
   let maxBytes = DEFAULT_MAX_BYTES;
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -188,9 +193,9 @@ function parseArgs(args: string[]): { format: ParseFormat | undefined; file: str
 }
 
 /** Shared by lint and scrape: the --format value, validated. */
-export function parseFormatOption(value: string | undefined): ParseFormat {
-  if (value === 'openmetrics' || value === 'prometheus' || value === 'openmetrics2') return value;
-  throw new UsageError(`invalid --format ${JSON.stringify(value ?? '')}: use openmetrics, openmetrics2 or prometheus`);
+export function parseFormatOption(value: string | undefined): LintFormat {
+  if (value === 'openmetrics' || value === 'prometheus' || value === 'openmetrics2' || value === 'protobuf') return value;
+  throw new UsageError(`invalid --format ${JSON.stringify(value ?? '')}: use openmetrics, openmetrics2, prometheus or protobuf`);
 }
 
 function plural(n: number, one: string, many: string): string {

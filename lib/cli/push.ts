@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { PROMETHEUS } from '../exposition/formats.js';
 import { writeModel } from '../exposition/model-writer.js';
 import { pushToGateway, PushError, PushOptionError } from '../push/push.js';
-import { detectFormat, lintBytes, parseFormatOption } from './lint.js';
+import { detectFormat, lintBytes, parseFormatOption, type LintFormat } from './lint.js';
 import { httpGet } from './http-get.js';
 import { DEFAULT_MAX_BYTES, readStreamCapped } from './input-cap.js';
 import { DEFAULT_ACCEPT, formatOfContentType } from './scrape.js';
@@ -115,8 +115,14 @@ function parseFlags(args: string[]): PushFlags {
   if (!(seconds > 0) || !Number.isFinite(seconds)) throw new UsageError(`invalid --timeout ${JSON.stringify(values.timeout)}: a positive number of seconds`);
   return {
     url: positionals[0]!, job: values.job, labels, method, file: values.file, scrape: values.scrape,
-    format: values.format === undefined ? undefined : parseFormatOption(values.format), headers, timeoutMs: seconds * 1000,
+    format: values.format === undefined ? undefined : pushFormat(parseFormatOption(values.format)), headers, timeoutMs: seconds * 1000,
   };
+}
+
+/** The Pushgateway takes text here; a protobuf file would have to be decoded and written again. */
+function pushFormat(format: LintFormat): ParseFormat {
+  if (format === 'protobuf') throw new UsageError('--format protobuf: omen push sends Prometheus text; convert the file or push a scrape instead');
+  return format;
 }
 
 async function readInput(file: string, io: CliIO): Promise<{ name: string; bytes: Buffer; format?: ParseFormat }> {
@@ -137,6 +143,7 @@ async function fetchScrape(url: string, timeoutMs: number): Promise<{ name: stri
   const bytes = response.body;
   if (bytes === undefined) throw new Error(`cannot scrape ${url}: the body is longer than ${DEFAULT_MAX_BYTES} bytes`);
   if (response.status < 200 || response.status > 299) throw new Error(`cannot scrape ${url}: HTTP ${response.status} ${response.statusText}`);
-  const format = formatOfContentType(response.headers['content-type'] ?? '');
-  return format === undefined ? { name: url, bytes } : { name: url, bytes, format };
+  const detected = formatOfContentType(response.headers['content-type'] ?? '');
+  if (detected === 'protobuf') throw new Error(`cannot push the scrape of ${url}: it answered protobuf, and omen push sends text`);
+  return detected === undefined ? { name: url, bytes } : { name: url, bytes, format: detected };
 }

@@ -7,24 +7,26 @@ import { resolve } from 'node:path';
 import type { CliIO, Verb } from './verb.js';
 import { UsageError } from './verb.js';
 import type { FamilyModel, LabelPair } from '../exposition/model.js';
-import type { ParseFormat } from '../exposition/parse/parser.js';
 import { httpGet, type GetAnswer } from './http-get.js';
 import { DEFAULT_MAX_BYTES, describeSize, parseSize } from './input-cap.js';
+import type { LintFormat } from './lint.js';
 import { lintBytes, parseFormatOption } from './lint.js';
+import { CONTENT_TYPE as PROTOBUF_CONTENT_TYPE } from '../exposition/proto/schema.js';
 
 /** Prometheus 2.49+ with its default scrape_protocols, minus OpenMetrics 0.0.1 which omen does not parse. */
 export const DEFAULT_ACCEPT = 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3,*/*;q=0.2';
-const ACCEPT: Record<ParseFormat, string> = {
+const ACCEPT: Record<LintFormat, string> = {
   openmetrics: 'application/openmetrics-text;version=1.0.0',
   prometheus: 'text/plain;version=0.0.4',
   openmetrics2: 'application/openmetrics-text;version=2.0.0',
+  protobuf: PROTOBUF_CONTENT_TYPE.replace(/; /g, ';'),
 };
 /** Seconds; Prometheus' default scrape_timeout. */
 export const DEFAULT_TIMEOUT_SECONDS = 10;
 /** The environment variable read for the key when neither --key nor --key-file is given. */
 export const KEY_ENV = 'OMEN_API_KEY';
 
-const USAGE = `Usage: omen scrape URL [--key-file FILE | --key KEY] [--format openmetrics|openmetrics2|prometheus]
+const USAGE = `Usage: omen scrape URL [--key-file FILE | --key KEY] [--format openmetrics|openmetrics2|prometheus|protobuf]
                    [--timeout SECONDS] [--max-bytes N] [--ca FILE | --insecure]
 
 Fetches URL, validates the exposition and prints each family's type, series and samples.
@@ -97,8 +99,9 @@ function printable(text: string): string {
 }
 
 /** The parser a Content-Type asks for, by media type alone, as Prometheus picks it. */
-export function formatOfContentType(contentType: string): ParseFormat | undefined {
+export function formatOfContentType(contentType: string): LintFormat | undefined {
   const media = (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
+  if (media === 'application/vnd.google.protobuf') return 'protobuf';
   if (media === 'application/openmetrics-text') return /;\s*version\s*=\s*"?2\./i.test(contentType) ? 'openmetrics2' : 'openmetrics';
   if (media === 'text/plain') return 'prometheus';
   return undefined;
@@ -161,7 +164,7 @@ interface ScrapeOptions {
   insecure: boolean;
   key: string | undefined;
   keyFile: string | undefined;
-  format: ParseFormat | undefined;
+  format: LintFormat | undefined;
   timeoutMs: number;
   maxBytes: number;
 }
@@ -169,7 +172,7 @@ interface ScrapeOptions {
 function parseArgs(args: string[]): ScrapeOptions {
   let key: string | undefined;
   let keyFile: string | undefined;
-  let format: ParseFormat | undefined;
+  let format: LintFormat | undefined;
   let timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
   let maxBytes = DEFAULT_MAX_BYTES;
   let caFile: string | undefined;

@@ -13,6 +13,7 @@ import { OPENMETRICS, PROMETHEUS } from './formats.js';
 import { ESCAPING_NONE, ESCAPING_INVALID, escapingCode, withScheme } from './negotiate-escaping.js';
 import { OPENMETRICS2 } from './om2-format.js';
 import { PROMETHEUS_TEXT_1 } from './escaping-formats.js';
+import { PROTOBUF } from './proto/format.js';
 
 interface Candidate {
   format: ExpositionFormat;
@@ -22,6 +23,8 @@ interface Candidate {
   versions: readonly string[];
   /** Served only to a range that names one of `versions` (never to a versionless or wildcard range). */
   versionedOnly?: boolean;
+  /** Only a range naming the type exactly selects it: a client sending `*\/*` may not read binary. */
+  explicitOnly?: true;
 }
 
 // OpenMetrics 0.0.1 is what Prometheus 2.5-2.33 asked for; 1.0.0 is a compatible superset it parses.
@@ -32,6 +35,8 @@ const CANDIDATES: readonly Candidate[] = [
   { format: PROMETHEUS, type: 'text', subtype: 'plain', versions: ['0.0.4'] },
   { format: OPENMETRICS2, type: 'application', subtype: 'openmetrics-text', versions: ['2.0.0'], versionedOnly: true },
   { format: PROMETHEUS_TEXT_1, type: 'text', subtype: 'plain', versions: ['1.0.0'], versionedOnly: true },
+  // Prometheus' delimited MetricFamily stream; it sends `proto=` and `encoding=delimited`, no version.
+  { format: PROTOBUF, type: 'application', subtype: 'vnd.google.protobuf', versions: [], explicitOnly: true },
 ];
 /** Range specificity: `*\/*`, `type/*`, `type/subtype`, `type/subtype;version=v`. */
 const ANY = 0;
@@ -116,9 +121,9 @@ function consider(text: string, c: number, position: number): void {
       else if (range.versionTo < 0) return;
       else if (hasVersion(text, range.versionFrom, range.versionTo, candidate.versions)) specificity = VERSIONED;
       else return;
-    } else if (isStar(text, range.subFrom, range.subTo)) specificity = ANY_SUBTYPE;
+    } else if (candidate.explicitOnly !== true && isStar(text, range.subFrom, range.subTo)) specificity = ANY_SUBTYPE;
     else return;
-  } else if (isStar(text, range.typeFrom, range.typeTo) && isStar(text, range.subFrom, range.subTo)) {
+  } else if (candidate.explicitOnly !== true && isStar(text, range.typeFrom, range.typeTo) && isStar(text, range.subFrom, range.subTo)) {
     specificity = ANY;
   } else return;
   if (candidate.versionedOnly === true && specificity !== VERSIONED) return;

@@ -214,10 +214,7 @@ export abstract class Family<C extends Child> {
   writeTo(writer: ByteWriter, context: ScrapeContext): void {
     const { format } = context;
     writer.bytes((this.#headers[format.id] ??= Buffer.from(format.header(this), 'utf8')));
-    if (this.dirty) {
-      this.dirty = false;
-      this.#generation++;
-    }
+    this.scrapeGeneration();
     if (this.timestamps || this.computedAtScrape) {
       const stamp = this.timestamps ? context.stamp : NO_STAMP;
       for (let i = 0; i < this.children.length; i++) this.writeChild(writer, this.children[i]!, format, stamp);
@@ -238,6 +235,25 @@ export abstract class Family<C extends Child> {
   /** True for families whose values are computed when read (windows): never served from the cache. */
   protected get computedAtScrape(): boolean {
     return false;
+  }
+
+  /** @internal A scrape starts: a record since the last one bumps the generation. Returns the generation. */
+  scrapeGeneration(): number {
+    if (this.dirty) {
+      this.dirty = false;
+      this.#generation++;
+    }
+    return this.#generation;
+  }
+
+  /** @internal For the protobuf writer (lib/metrics/proto-family.ts): what the text path reads internally. */
+  scrapeState(): { children: readonly C[]; layout: number; cacheable: boolean } {
+    return { children: this.children, layout: this.#layout, cacheable: !this.timestamps && !this.computedAtScrape };
+  }
+
+  /** @internal A child's rendered label set, `{a="x"}` (or empty), as the text formats write it. */
+  labelText(child: C): string {
+    return this.arena.bytes.toString('utf8', child.at, child.end);
   }
 
   protected abstract createChild(): C;

@@ -8,44 +8,65 @@ import type { FamilyOptions } from './family.js';
 import { Child, Family } from './family.js';
 import { buildBuckets, bucketIndex } from './buckets.js';
 import { MetricError, quote } from './errors.js';
+import type { NativeBucketsModel } from '../exposition/model.js';
+import type { NativeConfig, NativeHistogramOptions } from './native-buckets.js';
+import { NativeBuckets, nativeConfig } from './native-buckets.js';
 
 export interface GaugeHistogramOptions extends FamilyOptions {
   buckets?: readonly number[];
+  /** Native buckets as on a histogram (see HistogramOptions.native); a remove never takes one below zero. */
+  native?: boolean | NativeHistogramOptions;
 }
 
 export class GaugeHistogramChild extends Child {
   readonly counts: Float64Array;
   sum = 0;
+  readonly native: NativeBuckets | undefined;
 
   constructor(readonly family: GaugeHistogram) {
     super();
     this.counts = new Float64Array(family.buckets.bounds.length + 1);
+    this.native = family.native === undefined ? undefined : new NativeBuckets(family.native);
   }
 
   /** Adds `count` items of size `value` (a negative count takes them away). */
   add(value: number, count = 1): void {
     const family = this.family;
     const bucket = bucketIndex(family.buckets.bounds, value);
-    if (typeof value === 'number' && value - value === 0 && (value >= 0 || family.buckets.hasNegative) && Number.isInteger(count) && this.counts[bucket]! + count >= 0) {
+    const native = this.native;
+    if (native === undefined && typeof value === 'number' && value - value === 0 && (value >= 0 || family.buckets.hasNegative) && Number.isInteger(count) && this.counts[bucket]! + count >= 0) {
       this.counts[bucket]! += count;
       this.sum += value * count;
+      this.version++;
+      family.dirty = true;
+    } else if (native !== undefined && typeof value === 'number' && value === value && Number.isInteger(count) && this.counts[bucket]! + count >= 0 && native.countAt(value) + count >= 0) {
+      this.counts[bucket]! += count;
+      this.sum += value * count;
+      native.add(value, count);
       this.version++;
       family.dirty = true;
     } else {
       family.refuseAdd(value, count);
     }
   }
+
+  /** The native buckets in the shared model's shape, or undefined without the `native` option. */
+  nativeModel(): NativeBucketsModel | undefined {
+    return this.native?.snapshot();
+  }
 }
 
 export class GaugeHistogram extends Family<GaugeHistogramChild> {
   readonly type = 'gaugehistogram';
   readonly buckets: Buckets;
+  readonly native: NativeConfig | undefined;
   #bucketName: Buffer;
   #gsumName: Buffer;
 
   constructor(options: GaugeHistogramOptions) {
     super(options, options.name, '_gcount', ['le']);
     this.buckets = buildBuckets(this.name, options.buckets);
+    this.native = nativeConfig(this.name, options.native);
     this.#bucketName = Buffer.from(`${this.name}_bucket`);
     this.#gsumName = Buffer.from(`${this.name}_gsum`);
     this.init();
@@ -62,7 +83,9 @@ export class GaugeHistogram extends Family<GaugeHistogramChild> {
   /** @internal */
   refuseAdd(value: unknown, count: unknown): void {
     let rule: string;
-    if (!Number.isFinite(value)) rule = 'values must be finite numbers';
+    if (this.native !== undefined && (typeof value !== 'number' || value !== value)) rule = 'values must be numbers other than NaN';
+    else if (this.native !== undefined) rule = Number.isInteger(count) ? 'a bucket cannot hold fewer than zero items' : 'counts must be whole numbers';
+    else if (!Number.isFinite(value)) rule = 'values must be finite numbers';
     else if ((value as number) < 0 && !this.buckets.hasNegative) rule = 'no bucket bound is negative, so values must be >= 0';
     else if (!Number.isInteger(count)) rule = 'counts must be whole numbers';
     else rule = 'a bucket cannot hold fewer than zero items';
@@ -76,6 +99,7 @@ export class GaugeHistogram extends Family<GaugeHistogramChild> {
   protected resetChild(child: GaugeHistogramChild): void {
     child.counts.fill(0);
     child.sum = 0;
+    child.native?.reset();
   }
 
   protected writeChild(writer: ByteWriter, child: GaugeHistogramChild, format: ExpositionFormat, stamp: Uint8Array): void {

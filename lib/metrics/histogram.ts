@@ -8,16 +8,26 @@ import type { FamilyOptions } from './family.js';
 import { Child, Family } from './family.js';
 import { buildBuckets, bucketIndex } from './buckets.js';
 import { MetricError, quote } from './errors.js';
+import type { NativeBucketsModel } from '../exposition/model.js';
+import type { NativeConfig, NativeHistogramOptions } from './native-buckets.js';
+import { NativeBuckets, nativeConfig } from './native-buckets.js';
 
 export interface HistogramOptions extends FamilyOptions {
   /** Finite upper bounds, strictly increasing; +Inf is added. Default: DEFAULT_BUCKETS. */
   buckets?: readonly number[];
+  /**
+   * Also keep Prometheus native (sparse exponential) buckets, served in the protobuf format. `true` takes the
+   * defaults (schema 3, zero threshold 2^-128, 160 buckets). Classic buckets stay unless `buckets: []`.
+   */
+  native?: boolean | NativeHistogramOptions;
 }
 
 export class HistogramChild extends Child {
   readonly counts: Float64Array;
   sum = 0;
   created: number;
+  /** Native buckets, when the family has the `native` option: observe() then adds one index lookup and one add. */
+  readonly native: NativeBuckets | undefined;
 
   constructor(
     readonly family: Histogram,
@@ -26,19 +36,35 @@ export class HistogramChild extends Child {
     super();
     this.counts = new Float64Array(family.buckets.bounds.length + 1);
     this.created = createdSeconds;
+    this.native = family.native === undefined ? undefined : new NativeBuckets(family.native);
   }
 
-  /** Records one observation. Refuses NaN, ±Inf, and negatives when no bound is negative. */
+  /**
+   * Records one observation. Refuses NaN, ±Inf, and negatives when no bound is negative; with native buckets,
+   * only NaN (it would make `_sum` NaN for good): ±Inf and negatives have native buckets of their own.
+   */
   observe(value: number): void {
     const family = this.family;
     if (typeof value === 'number' && value - value === 0 && (value >= 0 || family.buckets.hasNegative)) {
       this.counts[bucketIndex(family.buckets.bounds, value)]!++;
       this.sum += value;
+      if (this.native !== undefined) this.native.add(value, 1);
+      this.version++;
+      family.dirty = true;
+    } else if (this.native !== undefined && typeof value === 'number' && value === value) {
+      this.counts[bucketIndex(family.buckets.bounds, value)]!++;
+      this.sum += value;
+      this.native.add(value, 1);
       this.version++;
       family.dirty = true;
     } else {
       family.refuseObservation(value);
     }
+  }
+
+  /** The native buckets in the shared model's shape, or undefined without the `native` option. */
+  nativeModel(): NativeBucketsModel | undefined {
+    return this.native?.snapshot();
   }
 
   get count(): number {
@@ -51,6 +77,8 @@ export class HistogramChild extends Child {
 export class Histogram extends Family<HistogramChild> {
   readonly type = 'histogram';
   readonly buckets: Buckets;
+  /** The validated `native` option; undefined when off. */
+  readonly native: NativeConfig | undefined;
   #bucketName: Buffer;
   #sumName: Buffer;
   #createdName: Buffer;
@@ -58,6 +86,7 @@ export class Histogram extends Family<HistogramChild> {
   constructor(options: HistogramOptions) {
     super(options, options.name, '_count', ['le']);
     this.buckets = buildBuckets(this.name, options.buckets);
+    this.native = nativeConfig(this.name, options.native);
     this.#bucketName = Buffer.from(`${this.name}_bucket`);
     this.#sumName = Buffer.from(`${this.name}_sum`);
     this.#createdName = Buffer.from(`${this.name}_created`);
@@ -74,7 +103,9 @@ export class Histogram extends Family<HistogramChild> {
 
   /** @internal */
   refuseObservation(value: unknown): void {
-    const rule = Number.isFinite(value)
+    const rule = this.native !== undefined
+      ? 'observations must be numbers other than NaN'
+      : Number.isFinite(value)
       ? 'no bucket bound is negative, so observations must be >= 0; add negative bounds to record negatives'
       : 'observations must be finite numbers';
     this.reject(new MetricError(Number.isFinite(value) ? 'invalid-value' : 'non-finite-value', `${this.name}: cannot observe ${quote(value)}: ${rule}`, this.name));
@@ -88,6 +119,7 @@ export class Histogram extends Family<HistogramChild> {
     child.counts.fill(0);
     child.sum = 0;
     child.created = this.clock.wallMs() / 1000;
+    child.native?.reset();
   }
 
   protected writeChild(writer: ByteWriter, child: HistogramChild, format: ExpositionFormat, stamp: Uint8Array): void {

@@ -30,11 +30,7 @@ answers(
   OM,
   'Prometheus 2.40.0',
 );
-answers(
-  'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
-  OM,
-  'Prometheus 2.40-2.48 with native histograms',
-);
+// Prometheus with native histograms (protobuf first): negotiate-protobuf.spec.ts.
 answers(
   'application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2',
   OM,

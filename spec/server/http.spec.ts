@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { FakeClock } from '../../lib/clock.js';
 import { OPENMETRICS, PROMETHEUS } from '../../lib/exposition/formats.js';
+import { PROTOBUF } from '../../lib/exposition/proto/format.js';
 import { Registry } from '../../lib/registry.js';
 import { METRICS_PATH } from '../../lib/server/metrics-route.js';
 import { acceptsGzip } from '../../lib/server/encoding.js';
@@ -31,7 +32,7 @@ const SCRAPERS: [string, string | undefined, string][] = [
   ['Prometheus 2.30', 'application/openmetrics-text; version=0.0.1,text/plain;version=0.0.4;q=0.5,*/*;q=0.1', OPENMETRICS.contentType],
   ['Datadog openmetrics check', 'text/plain', PROMETHEUS.contentType],
   ['vmagent', 'text/plain;version=0.0.4;q=1,*/*;q=0.1', PROMETHEUS.contentType],
-  ['Telegraf (protobuf first)', 'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,text/plain;version=0.0.4;q=0.3', PROMETHEUS.contentType],
+  ['Telegraf (protobuf first)', 'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,text/plain;version=0.0.4;q=0.3', PROTOBUF.contentType],
   ['Metricbeat', 'text/plain;version=0.0.4;q=0.5,*/*;q=0.1', PROMETHEUS.contentType],
   ['curl', '*/*', PROMETHEUS.contentType],
   ['no Accept header', undefined, PROMETHEUS.contentType],

@@ -12,6 +12,12 @@ export type ParseErrorCode =
   | 'missing-newline'
   | 'missing-eof'
   | 'text-after-eof'
+  // protobuf wire (line 1, column = byte offset + 1)
+  | 'truncated-varint'
+  | 'length-past-end'
+  | 'bad-wire-type'
+  | 'bad-field'
+  | 'span-mismatch'
   // line grammar
   | 'bad-comment'
   | 'bad-metadata'
