@@ -69,7 +69,8 @@ function writeSample(writer: ByteWriter, sample: SampleModel, format: Exposition
   writer.byte(0x0a);
 }
 
-function writeExemplar(writer: ByteWriter, exemplar: ExemplarModel, format: ExpositionFormat): void {
+/** ` # {labels} value [timestamp]` before a sample line's newline; families with exemplars on record calls use it too. */
+export function writeExemplar(writer: ByteWriter, exemplar: ExemplarModel, format: ExpositionFormat): void {
   writer.utf8(` # {${renderLabelPairs(exemplar.labels)}} `);
   writer.value(exemplar.value);
   if (exemplar.timestamp !== undefined) {

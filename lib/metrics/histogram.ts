@@ -4,12 +4,17 @@
 import type { ByteWriter } from '../exposition/byte-writer.js';
 import type { ExpositionFormat } from '../exposition/formats.js';
 import type { Buckets } from './buckets.js';
+import type { ExemplarModel } from '../exposition/model.js';
+import type { ExemplarLabels } from './exemplar.js';
 import type { FamilyOptions } from './family.js';
+import type { LabelNames, LabelObject } from './label-types.js';
 import { Child, Family } from './family.js';
 import { buildBuckets, bucketIndex } from './buckets.js';
+import { startTimer } from './timer.js';
 import { MetricError, quote } from './errors.js';
+import { makeExemplar } from './exemplar.js';
 
-export interface HistogramOptions extends FamilyOptions {
+export interface HistogramOptions<L extends LabelNames = LabelNames> extends FamilyOptions<L> {
   /** Finite upper bounds, strictly increasing; +Inf is added. Default: DEFAULT_BUCKETS. */
   buckets?: readonly number[];
 }
@@ -18,9 +23,11 @@ export class HistogramChild extends Child {
   readonly counts: Float64Array;
   sum = 0;
   created: number;
+  /** The latest exemplar per bucket, created on the first observe() with one. */
+  exemplars: (ExemplarModel | undefined)[] | undefined = undefined;
 
   constructor(
-    readonly family: Histogram,
+    readonly family: Histogram<LabelNames>,
     createdSeconds: number,
   ) {
     super();
@@ -28,14 +35,19 @@ export class HistogramChild extends Child {
     this.created = createdSeconds;
   }
 
-  /** Records one observation. Refuses NaN, ±Inf, and negatives when no bound is negative. */
-  observe(value: number): void {
+  /**
+   * Records one observation. Refuses NaN, ±Inf, and negatives when no bound is negative. With
+   * `exemplar` (e.g. `{ trace_id }`), it becomes its bucket's exemplar: a label check and one allocation.
+   */
+  observe(value: number, exemplar?: ExemplarLabels): void {
     const family = this.family;
     if (typeof value === 'number' && value - value === 0 && (value >= 0 || family.buckets.hasNegative)) {
-      this.counts[bucketIndex(family.buckets.bounds, value)]!++;
+      const index = bucketIndex(family.buckets.bounds, value);
+      this.counts[index]!++;
       this.sum += value;
       this.version++;
       family.dirty = true;
+      if (exemplar !== undefined) family.recordExemplar(this, index, value, exemplar);
     } else {
       family.refuseObservation(value);
     }
@@ -48,14 +60,14 @@ export class HistogramChild extends Child {
   }
 }
 
-export class Histogram extends Family<HistogramChild> {
+export class Histogram<L extends LabelNames = LabelNames> extends Family<HistogramChild, L> {
   readonly type = 'histogram';
   readonly buckets: Buckets;
   #bucketName: Buffer;
   #sumName: Buffer;
   #createdName: Buffer;
 
-  constructor(options: HistogramOptions) {
+  constructor(options: HistogramOptions<L>) {
     super(options, options.name, '_count', ['le']);
     this.buckets = buildBuckets(this.name, options.buckets);
     this.#bucketName = Buffer.from(`${this.name}_bucket`);
@@ -64,12 +76,27 @@ export class Histogram extends Family<HistogramChild> {
     this.init();
   }
 
-  observe(value: number): void {
-    this.single.observe(value);
+  observe(value: number, exemplar?: ExemplarLabels): void {
+    this.single.observe(value, exemplar);
+  }
+
+  /**
+   * Starts a timer; `end()` observes the seconds since then on the child for `labels` (the unlabelled
+   * series without), plus any labels passed to `end()`, and returns them.
+   */
+  startTimer(labels?: Partial<LabelObject<L>>): (endLabels?: Partial<LabelObject<L>>) => number {
+    return startTimer(this as never, labels);
   }
 
   sampleNames(): string[] {
     return ['_bucket', '_count', '_sum', '_created'].map((suffix) => this.name + suffix);
+  }
+
+  /** @internal */
+  recordExemplar(child: HistogramChild, bucket: number, value: number, labels: ExemplarLabels): void {
+    const exemplar = makeExemplar(labels, value, this.exemplarTime());
+    if (typeof exemplar === 'string') this.refuseExemplar(exemplar);
+    else (child.exemplars ??= new Array<ExemplarModel | undefined>(child.counts.length))[bucket] = exemplar;
   }
 
   /** @internal */
@@ -87,6 +114,7 @@ export class Histogram extends Family<HistogramChild> {
   protected resetChild(child: HistogramChild): void {
     child.counts.fill(0);
     child.sum = 0;
+    child.exemplars = undefined;
     child.created = this.clock.wallMs() / 1000;
   }
 
@@ -95,7 +123,9 @@ export class Histogram extends Family<HistogramChild> {
     let cumulative = 0;
     for (let i = 0; i < fragments.length; i++) {
       cumulative += child.counts[i]!;
-      this.writeSample(writer, this.#bucketName, child, fragments[i], cumulative, stamp);
+      const exemplar = format.openMetrics ? child.exemplars?.[i] : undefined;
+      if (exemplar !== undefined) this.writeSample(writer, this.#bucketName, child, fragments[i], cumulative, stamp, exemplar, format);
+      else this.writeSample(writer, this.#bucketName, child, fragments[i], cumulative, stamp);
     }
     // OpenMetrics "Histogram": with a negative threshold, _sum (and so _count) must be absent.
     const writeTotals = !(hasNegative && format.openMetrics);
