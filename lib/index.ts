@@ -39,6 +39,8 @@ export type {
   UtilizationGaugeChild,
 } from './metrics/windowed-gauges.js';
 export type { QuantileTarget } from './quantile/targets.js';
+export type { ExemplarLabels } from './metrics/exemplar.js';
+export type { LabelNames, LabelValues, LabelObject } from './metrics/label-types.js';
 
 // Exposition: formats, negotiation, the strict parser, the model writer
 export { OPENMETRICS, PROMETHEUS } from './exposition/formats.js';
@@ -48,4 +50,10 @@ export { parse, ParseError } from './exposition/parse/parser.js';
 export type { ParseOptions, ParseFormat, ParseErrorCode } from './exposition/parse/parser.js';
 export { writeModel } from './exposition/model-writer.js';
 export { METRIC_TYPES } from './exposition/model.js';
+
+// Serving and runtime metrics
+export { metricsHandler } from './http/metrics-handler.js';
+export type { MetricsHandler, MetricsHandlerOptions, MetricsSource } from './http/metrics-handler.js';
+export { collectDefaultMetrics } from './runtime/default-metrics.js';
+export type { DefaultMetricsOptions, DefaultMetrics } from './runtime/default-metrics.js';
 export type { MetricType, LabelPair, ExemplarModel, SampleModel, FamilyModel } from './exposition/model.js';
