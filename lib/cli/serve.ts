@@ -9,18 +9,22 @@ import { loadCatalog, loadCatalogFile } from '../catalog/catalog.js';
 import { instrumentCatalog } from '../catalog/instrumentation.js';
 import { startDemo } from '../platform/demo.js';
 import { Registry } from '../registry.js';
+import { collectDefaultMetrics } from '../runtime/default-metrics.js';
 import { ServiceAccountStore } from '../server/account-store.js';
 import { prepareDataDir, resolveDataDir } from '../server/data-dir.js';
 import { LiveKeyIndex } from '../server/key-index.js';
+import { metricsRoute } from '../server/metrics-route.js';
 import { DEFAULT_SHUTDOWN_MS, MetricsServer } from '../server/server.js';
 import { UsageError } from './verb.js';
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_REGION = 'us-west-2';
+const RUNTIME_METRICS_PATH = '/metrics';
 
 const usage = `Usage: omen serve [options]
 
-Serves GET /api/v1/observability/metrics (Authorization: Tecton-key <API key>) and GET /healthz.
+Serves GET /api/v1/observability/metrics (Authorization: Tecton-key <API key>), the server's own
+runtime metrics at GET /metrics (same key) and GET /healthz.
 
 Options:
   --host HOST        interface to listen on (default 127.0.0.1)
@@ -47,6 +51,10 @@ export const verb: Verb = {
     // event loop, which also runs the demo's traffic generator.
     const metrics = instrumentCatalog(registry, { region: flags.region, catalog, utilization: flags.demo ? 'reports' : 'event-loop' });
     const server = new MetricsServer({ source: registry, keys, host: flags.host, port: flags.port, log: io.err });
+    // The server's own process and Node.js runtime (prom-client's default families), apart from the catalog.
+    const runtime = new Registry();
+    const runtimeMetrics = collectDefaultMetrics(runtime);
+    server.route('GET', RUNTIME_METRICS_PATH, metricsRoute(runtime));
     // Signals are caught before anything is announced, since whoever reads "listening" may signal at
     // once: the first one starts a graceful stop, any later one cuts what is still in flight.
     let signals = 0;
@@ -76,6 +84,7 @@ export const verb: Verb = {
     } finally {
       process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
       await server.close(0);
+      runtimeMetrics.stop();
       keys.stop();
     }
   },
