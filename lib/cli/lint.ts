@@ -1,5 +1,5 @@
-// `omen lint`: validates an exposition file (or stdin) with the strict parser and reports the first error as
-// FILE:LINE:COL. Cost: one read and one parse of the whole input. Exit 0 valid, 1 invalid or unreadable, 2 usage.
+// `omen lint`: validates exposition files (or stdin) with the strict parser and reports each one's first error
+// as FILE:LINE:COL. Cost: one read and one parse of the whole input. Exit 0 valid, 1 invalid or unreadable, 2 usage.
 // Without --format the content decides: OpenMetrics when it shows a mark only OpenMetrics has (`# EOF`,
 // `# UNIT`, an OpenMetrics-only type, an exemplar, `x_created` beside `x_total`), else Prometheus 0.0.4.
 import { readFile } from 'node:fs/promises';
@@ -9,9 +9,10 @@ import type { FamilyModel } from '../exposition/model.js';
 import { UsageError } from './verb.js';
 import { ParseError, parse, type ParseFormat } from '../exposition/parse/parser.js';
 
-const USAGE = `Usage: omen lint [--format openmetrics|prometheus] FILE|-
+const USAGE = `Usage: omen lint [--format openmetrics|prometheus] FILE|- [FILE...]
 
-Validates an exposition with the strict parser; "-" reads stdin.
+Validates expositions with the strict parser; "-" reads stdin. With several files, each result line starts
+with the file's name, every file is checked, and the exit code is 1 when any is invalid or unreadable.
 Without --format, the input is OpenMetrics 1.0.0 when it is empty or shows a mark only OpenMetrics has
 (a "# EOF" or "# UNIT" line, an info/stateset/gaugehistogram/unknown TYPE, an exemplar " # {...}", or an
 x_created sample beside x_total), so a truncated OpenMetrics file is reported for its missing # EOF;
@@ -22,23 +23,38 @@ export const verb: Verb = {
   summary: 'validate an OpenMetrics or Prometheus text exposition',
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { format, file } = parseArgs(args);
-    const input = file === '-' ? await readStream(io.stdin) : await readInput(resolve(io.cwd, file), file);
-    const name = file === '-' ? '<stdin>' : file;
-    const detected = format === undefined ? detectFormat(input) : undefined;
-    const report = lintBytes(input, format ?? detected?.format ?? 'prometheus');
-    if (report.error !== undefined) {
-      io.out(`${name}:${report.error.line}:${report.error.column}: ${report.error.detail} (${report.error.code})`);
-      if (detected !== undefined) {
-        const other = detected.format === 'openmetrics' ? 'prometheus' : 'openmetrics';
-        io.err(`omen lint: note: read as ${detected.format} because ${detected.evidence}; --format ${other} reads it the other way`);
+    const { format, files } = parseArgs(args);
+    if (files.length === 1) return lintOne(files[0]!, format, io, '');
+    let failed = 0;
+    for (const file of files) {
+      try {
+        failed += await lintOne(file, format, io, `${file}: `);
+      } catch (error: unknown) {
+        io.err(`omen lint: ${error instanceof Error ? error.message : String(error)}`);
+        failed++;
       }
-      return 1;
     }
-    io.out(`ok: ${plural(report.families.length, 'family', 'families')}, ${plural(report.samples, 'sample', 'samples')}`);
-    return 0;
+    return failed === 0 ? 0 : 1;
   },
 };
+
+/** Lints one file; `okPrefix` names it on the ok line when there are several. Exit code 0 or 1. */
+async function lintOne(file: string, format: ParseFormat | undefined, io: CliIO, okPrefix: string): Promise<number> {
+  const input = file === '-' ? await readStream(io.stdin) : await readInput(resolve(io.cwd, file), file);
+  const name = file === '-' ? '<stdin>' : file;
+  const detected = format === undefined ? detectFormat(input) : undefined;
+  const report = lintBytes(input, format ?? detected?.format ?? 'prometheus');
+  if (report.error !== undefined) {
+    io.out(`${name}:${report.error.line}:${report.error.column}: ${report.error.detail} (${report.error.code})`);
+    if (detected !== undefined) {
+      const other = detected.format === 'openmetrics' ? 'prometheus' : 'openmetrics';
+      io.err(`omen lint: note: ${okPrefix}read as ${detected.format} because ${detected.evidence}; --format ${other} reads it the other way`);
+    }
+    return 1;
+  }
+  io.out(`${okPrefix}ok: ${plural(report.families.length, 'family', 'families')}, ${plural(report.samples, 'sample', 'samples')}`);
+  return 0;
+}
 
 export interface LintReport {
   format: ParseFormat;
@@ -131,7 +147,7 @@ function hasExemplar(line: string): boolean {
   return false;
 }
 
-function parseArgs(args: string[]): { format: ParseFormat | undefined; file: string } {
+function parseArgs(args: string[]): { format: ParseFormat | undefined; files: string[] } {
   let format: ParseFormat | undefined;
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -145,10 +161,9 @@ function parseArgs(args: string[]): { format: ParseFormat | undefined; file: str
       positional.push(arg);
     }
   }
-  if (positional.length !== 1) {
-    throw new UsageError(positional.length === 0 ? 'missing FILE: give a path, or - for stdin' : `one FILE expected, got ${positional.length}`);
-  }
-  return { format, file: positional[0] as string };
+  if (positional.length === 0) throw new UsageError('missing FILE: give a path, or - for stdin');
+  if (positional.filter((file) => file === '-').length > 1) throw new UsageError('"-" (stdin) can be given once');
+  return { format, files: positional };
 }
 
 /** Shared by lint and scrape: the --format value, validated. */

@@ -102,7 +102,7 @@ test('- reads stdin and names it <stdin> in errors', async () => {
 });
 
 test('usage problems exit 2 with the usage text; an unreadable file exits 1', async () => {
-  for (const args of [[], ['a', 'b'], ['--format', 'json', 'x'], ['--format'], ['--strict', 'x']]) {
+  for (const args of [[], ['-', '-'], ['--format', 'json', 'x'], ['--format'], ['--strict', 'x']]) {
     const run = await lint(args);
     assert.is(run.code, 2, args.join(' '));
     assert.match(run.err, /Usage: omen lint/);
@@ -110,6 +110,19 @@ test('usage problems exit 2 with the usage text; an unreadable file exits 1', as
   const missing = await lint(['no-such-file.txt']);
   assert.is(missing.code, 1);
   assert.match(missing.err, /cannot read "no-such-file\.txt": ENOENT/);
+});
+
+test('several files: each result names its file, every file is checked, exit 1 when any fails', async () => {
+  const good = file('good.prom', '# TYPE a gauge\na 1\n');
+  const bad = file('bad.om', '# TYPE a counter\na_total 1\n');
+  const run = await lint(['--format', 'openmetrics', good + '.missing', bad, file('good.om', '# TYPE a counter\na_total 1\n# EOF\n')]);
+  assert.is(run.code, 1);
+  assert.match(run.err, /cannot read "good\.prom\.missing": ENOENT/);
+  assert.match(run.out, /^bad\.om:3:1: .*\(missing-eof\)$/m);
+  assert.match(run.out, /^good\.om: ok: 1 family, 1 sample$/m);
+  const clean = await lint([good, good]);
+  assert.is(clean.code, 0);
+  assert.equal(clean.out.split('\n'), ['good.prom: ok: 1 family, 1 sample', 'good.prom: ok: 1 family, 1 sample']);
 });
 
 const cases = existsSync(conformance) ? readdirSync(conformance).filter((name) => existsSync(new URL(`${name}/test.json`, conformance))).sort() : [];
