@@ -11,6 +11,7 @@ import { histogramGroup } from './histogram.js';
 import { httpGroup } from './http.js';
 import { parseGroup } from './parse.js';
 import { rateGroup } from './rate.js';
+import { runtimeGroup } from './runtime.js';
 import { scrapeGroup } from './scrape.js';
 import { summaryGroup } from './summary.js';
 import { machine, renderGroup, renderResults } from './report.js';
@@ -24,6 +25,7 @@ const GROUPS: Record<string, () => Promise<GroupResult>> = {
   scrape: scrapeGroup,
   parse: parseGroup,
   http: httpGroup,
+  runtime: runtimeGroup,
 };
 
 async function main(): Promise<void> {
