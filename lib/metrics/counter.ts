@@ -1,5 +1,6 @@
 // Counter: a monotonically increasing total, written `<name>_total` plus `<name>_created` (OpenMetrics).
-// inc() on a bound child: one comparison, one add, one flag store; no allocation.
+// inc() on a bound child: one comparison, one add, one flag store, one undefined check; no allocation
+// (with exemplar labels: a label check and one small object, kept as the series' latest exemplar).
 // A negative, NaN or infinite increment is refused (reported, not thrown) and the total is unchanged.
 import type { ByteWriter } from '../exposition/byte-writer.js';
 import type { ExpositionFormat } from '../exposition/formats.js';

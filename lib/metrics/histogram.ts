@@ -1,5 +1,6 @@
 // Histogram: counts of observations per bucket, plus their sum, written cumulatively at scrape.
-// observe() on a bound child: a scan of ≤16 bounds (binary search above), two adds; no allocation.
+// observe() on a bound child: a scan of ≤16 bounds (binary search above), two adds, one undefined check; no
+// allocation (with exemplar labels: a label check and one small object, the bucket's latest exemplar).
 // Bucket counts are kept per bucket (not cumulative) so an observation touches one slot.
 import type { ByteWriter } from '../exposition/byte-writer.js';
 import type { ExpositionFormat } from '../exposition/formats.js';
