@@ -46,7 +46,7 @@ test('a timer missing a label reports the refused record and does not throw', ()
 });
 
 test('default labels go first on every series, collectors and self metrics included, in both formats', async () => {
-  const registry = new Registry({ clock: new FakeClock(), defaultLabels: { service: 'api', zone: 'b' } });
+  const registry = new Registry({ clock: new FakeClock(), defaultLabels: { service: 'api', zone: 'b' }, onError: () => {} });
   registry.counter({ name: 'hits_total', help: 'Hits.', labelNames: ['route'] }).labels('/').inc();
   registry.gauge({ name: 'up', help: 'Up.' }).set(1);
   registry.counter({ name: 'fails', help: 'Fails.' }).inc(-1); // refused: omen_records_rejected appears
@@ -71,7 +71,8 @@ test('default labels are refused when invalid or when a family uses the same nam
 });
 
 test('typed label names check positional and named values at compile time; untyped string[] still compiles', () => {
-  const registry = new Registry();
+  const errors: string[] = [];
+  const registry = new Registry({ onError: (error) => errors.push(error.code) });
   const typed = registry.counter({ name: 'typed_total', help: 'T.', labelNames: ['route', 'code'] });
   typed.labels('/', '200').inc();
   typed.labels({ route: '/', code: 200 }).inc();
@@ -85,6 +86,7 @@ test('typed label names check positional and named values at compile time; untyp
   untyped.labels({ a: 'x', b: 'y' }).set(2);
   assert.is(typed.labels('/', '200').value, 2);
   assert.is(untyped.labels('x', 'y').value, 2);
+  assert.equal(errors, ['label-count', 'label-count'], 'the calls the compiler refuses are refused at run time too');
 });
 
 test('registry.get finds a counter by its family name and by its _total sample name', () => {
