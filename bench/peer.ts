@@ -47,6 +47,7 @@ export interface Peer {
   Gauge: new (options: PeerOptions) => PeerGauge;
   Histogram: new (options: PeerOptions) => PeerHistogram;
   Summary: new (options: PeerOptions) => PeerSummary;
+  collectDefaultMetrics(options: { register: PeerRegistry }): void;
 }
 
 let loaded: Promise<Peer> | undefined;

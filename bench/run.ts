@@ -14,6 +14,7 @@ import { om2Group } from './om2.js';
 import { nativeGroup } from './native.js';
 import { parseGroup } from './parse.js';
 import { rateGroup } from './rate.js';
+import { runtimeGroup } from './runtime.js';
 import { scrapeGroup } from './scrape.js';
 import { summaryGroup } from './summary.js';
 import { machine, renderGroup, renderResults } from './report.js';
@@ -30,6 +31,7 @@ const GROUPS: Record<string, () => Promise<GroupResult>> = {
   om2: om2Group,
   cluster: clusterGroup,
   native: nativeGroup,
+  runtime: runtimeGroup,
 };
 
 async function main(): Promise<void> {

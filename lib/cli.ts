@@ -19,7 +19,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.out(await topLevelHelp());
     return verbName === undefined ? 2 : 0;
   }
-  if (verbName === '--version' || verbName === '-v') {
+  if (verbName === '--version' || verbName === '-v' || verbName === '-V') {
     io.out(packageVersion());
     return 0;
   }

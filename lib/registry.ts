@@ -9,6 +9,7 @@ import type { Family, FamilyOptions } from './metrics/family.js';
 import type { NameValidation } from './metrics/validate.js';
 import type { GaugeHistogramOptions } from './metrics/gaugehistogram.js';
 import type { HistogramOptions } from './metrics/histogram.js';
+import type { LabelNames } from './metrics/label-types.js';
 import type { StateSetOptions } from './metrics/stateset.js';
 import type { SummaryOptions } from './metrics/summary.js';
 import type { UtilizationGaugeOptions, WindowedGaugeOptions } from './metrics/windowed-gauges.js';
@@ -57,6 +58,8 @@ export interface RegistryOptions {
    * by default). Families with such names are written through the model, at a parse's cost per scrape.
    */
   nameValidation?: NameValidation;
+  /** Labels put first on every series this registry writes (e.g. `{ service: 'api' }`); validated at construction. */
+  defaultLabels?: Readonly<Record<string, string>>;
 }
 
 type Options<T> = Omit<T, 'clock' | 'nameValidation'>;
@@ -86,6 +89,7 @@ export class Registry {
   readonly #nameValidation: NameValidation;
   /** Families whose names need the model path (UTF-8 names), decided once per family. */
   readonly #utf8 = new WeakMap<AnyFamily, boolean>();
+  readonly #defaultLabels: Readonly<Record<string, string>>;
 
   constructor(options: RegistryOptions = {}) {
     this.#nameValidation = options.nameValidation ?? 'legacy';
@@ -93,6 +97,7 @@ export class Registry {
     this.#onError = options.onError;
     this.#yieldEveryMs = options.yieldEveryMs ?? 5;
     this.#collectorTimeoutMs = options.collectorTimeoutMs ?? 5000;
+    this.#defaultLabels = checkDefaultLabels(options.defaultLabels ?? {});
     for (const name of SELF_FAMILIES) {
       this.#takenNames.set(name, name);
       this.#takenNames.set(`${name}_total`, name);
@@ -104,20 +109,21 @@ export class Registry {
     return { ...options, clock: this.clock, nameValidation: this.#nameValidation };
   }
 
-  counter(options: Options<FamilyOptions>): Counter {
-    return this.register(new Counter(this.#options(options)));
+  // `labelNames: ['route', 'code']` types labels('/', '200') and labels({ route, code }) for these four.
+  counter<const L extends LabelNames = LabelNames>(options: Options<FamilyOptions<L>>): Counter<L> {
+    return this.register(new Counter<L>(this.#options(options)));
   }
 
-  gauge(options: Options<FamilyOptions>): Gauge {
-    return this.register(new Gauge(this.#options(options)));
+  gauge<const L extends LabelNames = LabelNames>(options: Options<FamilyOptions<L>>): Gauge<L> {
+    return this.register(new Gauge<L>(this.#options(options)));
   }
 
-  histogram(options: Options<HistogramOptions>): Histogram {
-    return this.register(new Histogram(this.#options(options)));
+  histogram<const L extends LabelNames = LabelNames>(options: Options<HistogramOptions<L>>): Histogram<L> {
+    return this.register(new Histogram<L>(this.#options(options)));
   }
 
-  summary(options: Options<SummaryOptions>): Summary {
-    return this.register(new Summary(this.#options(options)));
+  summary<const L extends LabelNames = LabelNames>(options: Options<SummaryOptions<L>>): Summary<L> {
+    return this.register(new Summary<L>(this.#options(options)));
   }
 
   gaugeHistogram(options: Options<GaugeHistogramOptions>): GaugeHistogram {
@@ -174,6 +180,7 @@ export class Registry {
       const detail = owner === family.name ? 'is already registered' : `collides with a sample of family ${quote(owner)}`;
       throw new MetricError(code, `metric ${quote(family.name)} ${detail}: sample name ${quote(name)} would be written twice`, family.name);
     }
+    family.applyDefaultLabels(this.#defaultLabels);
     for (const name of names) this.#takenNames.set(name, family.name);
     if (this.#onError !== undefined) family.onError = this.#onError;
     this.#families.push(family);
@@ -188,9 +195,15 @@ export class Registry {
     return true;
   }
 
-  /** The registered family named `name` (without type suffix), if any. */
+  /** The registered family named `name`, or whose sample is named `name` (a counter `x` by `x_total`). */
   get(name: string): AnyFamily | undefined {
-    return this.#families.find((family) => family.name === name);
+    const owner = this.#takenNames.get(name);
+    return this.#families.find((family) => family.name === name) ?? this.#families.find((family) => family.name === owner);
+  }
+
+  /** The default labels every series of this registry carries. */
+  get defaultLabels(): Readonly<Record<string, string>> {
+    return this.#defaultLabels;
   }
 
   get families(): readonly AnyFamily[] {
@@ -248,8 +261,8 @@ export class Registry {
           sliceStart = performance.now();
         }
       }
-      for (const family of extra) writeFamilyModel(writer, family, format);
-      for (const family of this.#selfMetrics()) writeFamilyModel(writer, family, format);
+      for (const family of extra) writeFamilyModel(writer, withLabels(family, this.#defaultLabels), format);
+      for (const family of this.#selfMetrics()) writeFamilyModel(writer, withLabels(family, this.#defaultLabels), format);
       writer.ascii(format.trailer);
       return { bytes: writer.view(), release };
     } catch (error: unknown) {
@@ -375,6 +388,29 @@ export class Registry {
     }
     return families;
   }
+}
+
+/** Default label names must be valid and values strings; `invalid metric name`-style errors name the value. */
+function checkDefaultLabels(labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  validateLabelNames('registry defaultLabels', Object.keys(labels));
+  for (const [name, value] of Object.entries(labels)) {
+    if (typeof value !== 'string') throw new MetricError('invalid-label-value', `registry defaultLabels: label ${name} has value ${quote(value)}: default label values must be strings`);
+  }
+  return Object.freeze({ ...labels });
+}
+
+/** A collector's (or the registry's own) family with the default labels first on each sample, unless it sets them itself. */
+function withLabels(family: FamilyModel, labels: Readonly<Record<string, string>>): FamilyModel {
+  const names = Object.keys(labels);
+  if (names.length === 0) return family;
+  return {
+    ...family,
+    samples: family.samples.map((sample) => {
+      const own = new Set(sample.labels.map(([name]) => name));
+      const extra = names.filter((name) => !own.has(name)).map((name) => [name, labels[name]!] as const);
+      return { ...sample, labels: [...extra, ...sample.labels] };
+    }),
+  };
 }
 
 interface CollectorState {

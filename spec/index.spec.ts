@@ -1,10 +1,45 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
 import * as omen from '../lib/index.js';
+import * as internals from '../lib/internals.js';
 
-test('the public API names every metric type, the registry, the formats and the parser', () => {
-  for (const name of ['Registry', 'Counter', 'Gauge', 'Histogram', 'Summary', 'GaugeHistogram', 'Info', 'StateSet', 'Unknown', 'RateGauge', 'RatioGauge', 'MaxGauge', 'AverageGauge', 'UtilizationGauge', 'CkmsStream', 'WindowedQuantiles', 'RateWindow', 'negotiateFormat', 'parse', 'ParseError', 'writeModel', 'OPENMETRICS', 'PROMETHEUS', 'FakeClock', 'MetricError', 'OPENMETRICS2', 'PROMETHEUS_TEXT_1', 'withEscaping', 'ClusterRegistry', 'clusterWorker', 'pushToGateway']) {
-    assert.ok((omen as Record<string, unknown>)[name] !== undefined, `${name} is exported`);
+// The root export, value by value: adding or removing a name is a decision, made here. Types are not
+// values; the pack spec type-checks a consumer against them. Keep it sorted.
+const ROOT_VALUES = [
+  'AverageGauge', 'Counter', 'DEFAULT_BUCKETS', 'FakeClock', 'Gauge', 'GaugeHistogram', 'Histogram', 'Info',
+  'METRIC_TYPES', 'MaxGauge', 'MetricError', 'OPENMETRICS', 'PROMETHEUS', 'ParseError', 'RateGauge', 'RatioGauge',
+  'Registry', 'StateSet', 'Summary', 'Unknown', 'UtilizationGauge', 'collectDefaultMetrics', 'exponentialBuckets',
+  'linearBuckets', 'metricsHandler', 'negotiateFormat', 'parse', 'systemClock', 'writeModel',
+  // beyond one process (cluster, Pushgateway) and the modern formats (OpenMetrics 2.0, protobuf, escaping)
+  'ClusterRegistry', 'DEFAULT_CLUSTER_TIMEOUT_MS', 'DEFAULT_PUSH_TIMEOUT_MS', 'OPENMETRICS2', 'PROMETHEUS_TEXT_1',
+  'PROTOBUF', 'PushError', 'clusterWorker', 'decodeProtobuf', 'encodeProtobuf', 'pushToGateway', 'withEscaping',
+];
+
+// omen/internals: the machinery metric types are built from, documented in lib/internals.ts.
+const INTERNAL_VALUES = [
+  'Child', 'CkmsStream', 'CoarseClock', 'DEFAULT_AGE_BUCKETS', 'DEFAULT_BUFFER_SIZE', 'DEFAULT_MAX_AGE_SECONDS',
+  'DEFAULT_MAX_CHILDREN', 'DEFAULT_SLOT_MS', 'DEFAULT_TARGETS', 'DEFAULT_WINDOW_MS', 'EventLoopUtilizationWindow',
+  'Family', 'MaxAvgWindow', 'RateWindow', 'RatioNumerator', 'RatioWindow', 'UtilizationWindow', 'WindowedQuantiles',
+  'formatById', 'formatCanonical', 'formatValue', 'nodeEventLoop', 'validateTargets',
+];
+
+test('the root export is exactly the pinned list of values', () => {
+  assert.equal(Object.keys(omen).sort(), [...ROOT_VALUES].sort());
+  for (const name of ROOT_VALUES) assert.ok((omen as Record<string, unknown>)[name] !== undefined, `${name} is defined`);
+});
+
+test('omen/internals is exactly its pinned list, and shares nothing with the root', () => {
+  assert.equal(Object.keys(internals).sort(), [...INTERNAL_VALUES].sort());
+  for (const name of INTERNAL_VALUES) assert.not.ok(ROOT_VALUES.includes(name), `${name} is in one place only`);
+});
+
+test('package.json exports the root and omen/internals to import, require and types', () => {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { exports: Record<string, Record<string, string>> };
+  for (const [path, file] of [['.', 'index'], ['./internals', 'internals']] as const) {
+    const entry = manifest.exports[path]!;
+    assert.is(entry.types, `./dist/lib/${file}.d.ts`);
+    for (const condition of ['import', 'require', 'default']) assert.is(entry[condition], `./dist/lib/${file}.js`, `${path} ${condition}`);
   }
 });
 

@@ -1,6 +1,6 @@
-// `omen lint`: validates an exposition file (or stdin) with the strict parser and reports the first error as
-// FILE:LINE:COL. Cost: one read (at most --max-bytes) and one parse of the whole input. Exit 0 valid, 1 invalid,
-// 2 when it could not lint: a usage error, an unreadable input, or one longer than --max-bytes.
+// `omen lint`: validates exposition files (or stdin) with the strict parser and reports each one's first error
+// as FILE:LINE:COL. Cost: one read (at most --max-bytes) and one parse per input. Exit 0 valid, 1 invalid,
+// 2 when an input could not be linted: a usage error, an unreadable input, or one longer than --max-bytes.
 // Without --format the content decides: OpenMetrics 2.0 when a line shows a composite value, st@ or a quoted
 // name; OpenMetrics 1.0 when it shows a mark only OpenMetrics has (`# EOF`,
 // `# UNIT`, an OpenMetrics-only type, an exemplar, `x_created` beside `x_total`), else Prometheus 0.0.4.
@@ -16,10 +16,11 @@ import { decodeProtobuf } from '../exposition/proto/decode.js';
 /** What lint and scrape read: the text grammars, or Prometheus' delimited protobuf (errors at 1:byte+1). */
 export type LintFormat = ParseFormat | 'protobuf';
 
-const USAGE = `Usage: omen lint [--format openmetrics|openmetrics2|prometheus|protobuf] [--max-bytes N] FILE|-
+const USAGE = `Usage: omen lint [--format openmetrics|openmetrics2|prometheus|protobuf] [--max-bytes N] FILE|- [FILE...]
 
-Validates an exposition with the strict parser; "-" reads stdin. An input longer than --max-bytes
-(default 64MiB; N may end in KiB, MiB or GiB) is refused without reading the rest.
+Validates expositions with the strict parser; "-" reads stdin. With several files, each result line starts
+with the file's name and every file is checked. An input longer than --max-bytes (default 64MiB; N may end
+in KiB, MiB or GiB) is refused without reading the rest.
 Without --format, the input is OpenMetrics 1.0.0 when it is empty or shows a mark only OpenMetrics has
 (a "# EOF" or "# UNIT" line, an info/stateset/gaugehistogram/unknown TYPE, an exemplar " # {...}", or an
 x_created sample beside x_total), so a truncated OpenMetrics file is reported for its missing # EOF;
@@ -33,34 +34,42 @@ export const verb: Verb = {
   summary: 'validate an OpenMetrics or Prometheus text exposition',
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { format, file, maxBytes } = parseArgs(args);
-    const name = file === '-' ? '<stdin>' : file;
-    let input: Buffer | undefined;
-    try {
-      input = await readStreamCapped(file === '-' ? (io.stdin as AsyncIterable<Buffer | string>) : createReadStream(resolve(io.cwd, file)), maxBytes);
-    } catch (error: unknown) {
-      const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-      io.err(`omen lint: cannot read ${JSON.stringify(name)}: ${reason}`);
-      return 2;
-    }
-    if (input === undefined) {
-      io.err(`omen lint: ${name} is longer than --max-bytes ${maxBytes} (${describeSize(maxBytes)}); raise --max-bytes if it really is that large`);
-      return 2;
-    }
-    const detected = format === undefined ? detectFormat(input) : undefined;
-    const report = lintBytes(input, format ?? detected?.format ?? 'prometheus');
-    if (report.error !== undefined) {
-      io.out(`${name}:${report.error.line}:${report.error.column}: ${report.error.detail} (${report.error.code})`);
-      if (detected !== undefined) {
-        const other = detected.format === 'prometheus' ? 'openmetrics' : 'prometheus';
-        io.err(`omen lint: note: read as ${detected.format} because ${detected.evidence}; --format ${other} reads it the other way`);
-      }
-      return 1;
-    }
-    io.out(`ok: ${plural(report.families.length, 'family', 'families')}, ${plural(report.samples, 'sample', 'samples')}`);
-    return 0;
+    const { format, files, maxBytes } = parseArgs(args);
+    if (files.length === 1) return lintOne(files[0]!, format, maxBytes, io, '');
+    let worst = 0;
+    for (const file of files) worst = Math.max(worst, await lintOne(file, format, maxBytes, io, `${file}: `));
+    return worst;
   },
 };
+
+/** Lints one input; `okPrefix` names it on the ok line when there are several. Exit code 0, 1 or 2. */
+async function lintOne(file: string, format: LintFormat | undefined, maxBytes: number, io: CliIO, okPrefix: string): Promise<number> {
+  const name = file === '-' ? '<stdin>' : file;
+  let input: Buffer | undefined;
+  try {
+    input = await readStreamCapped(file === '-' ? (io.stdin as AsyncIterable<Buffer | string>) : createReadStream(resolve(io.cwd, file)), maxBytes);
+  } catch (error: unknown) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    io.err(`omen lint: cannot read ${JSON.stringify(name)}: ${reason}`);
+    return 2;
+  }
+  if (input === undefined) {
+    io.err(`omen lint: ${name} is longer than --max-bytes ${maxBytes} (${describeSize(maxBytes)}); raise --max-bytes if it really is that large`);
+    return 2;
+  }
+  const detected = format === undefined ? detectFormat(input) : undefined;
+  const report = lintBytes(input, format ?? detected?.format ?? 'prometheus');
+  if (report.error !== undefined) {
+    io.out(`${name}:${report.error.line}:${report.error.column}: ${report.error.detail} (${report.error.code})`);
+    if (detected !== undefined) {
+      const other = detected.format === 'prometheus' ? 'openmetrics' : 'prometheus';
+      io.err(`omen lint: note: ${okPrefix}read as ${detected.format} because ${detected.evidence}; --format ${other} reads it the other way`);
+    }
+    return 1;
+  }
+  io.out(`${okPrefix}ok: ${plural(report.families.length, 'family', 'families')}, ${plural(report.samples, 'sample', 'samples')}`);
+  return 0;
+}
 
 export interface LintReport {
   format: LintFormat;
@@ -169,7 +178,7 @@ function hasExemplar(line: string): boolean {
   return false;
 }
 
-function parseArgs(args: string[]): { format: LintFormat | undefined; file: string; maxBytes: number } {
+function parseArgs(args: string[]): { format: LintFormat | undefined; files: string[]; maxBytes: number } {
   let format: LintFormat | undefined;
   let maxBytes = DEFAULT_MAX_BYTES;
   const positional: string[] = [];
@@ -186,10 +195,9 @@ function parseArgs(args: string[]): { format: LintFormat | undefined; file: stri
       positional.push(arg);
     }
   }
-  if (positional.length !== 1) {
-    throw new UsageError(positional.length === 0 ? 'missing FILE: give a path, or - for stdin' : `one FILE expected, got ${positional.length}`);
-  }
-  return { format, file: positional[0] as string, maxBytes };
+  if (positional.length === 0) throw new UsageError('missing FILE: give a path, or - for stdin');
+  if (positional.filter((file) => file === '-').length > 1) throw new UsageError('"-" (stdin) can be given once');
+  return { format, files: positional, maxBytes };
 }
 
 /** Shared by lint and scrape: the --format value, validated. */

@@ -8,21 +8,25 @@ import { instrumentCatalog } from '../catalog/instrumentation.js';
 import { CATALOG_VERSIONS, DEFAULT_CATALOG_VERSION, catalogFromFlag } from '../catalog/versions.js';
 import { startDemo } from '../platform/demo.js';
 import { Registry } from '../registry.js';
+import { collectDefaultMetrics } from '../runtime/default-metrics.js';
 import { ServiceAccountStore } from '../server/account-store.js';
 import { prepareDataDir, resolveDataDir } from '../server/data-dir.js';
 import { AccessLog } from '../server/access-log.js';
 import { LiveKeyIndex } from '../server/key-index.js';
+import { metricsRoute } from '../server/metrics-route.js';
 import { DEFAULT_SHUTDOWN_MS, MetricsServer } from '../server/server.js';
 import { CertificateWatcher, loadTlsMaterial, type TlsFiles } from '../server/tls.js';
 import { UsageError } from './verb.js';
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_REGION = 'us-west-2';
+const RUNTIME_METRICS_PATH = '/metrics';
 
 const usage = `Usage: omen serve [options]
 
-Serves GET /api/v1/observability/metrics (Authorization: Tecton-key <API key>), GET /healthz and a
-live dashboard page at GET / (it asks for the key and keeps it in the browser tab).
+Serves GET /api/v1/observability/metrics (Authorization: Tecton-key <API key>), the server's own
+runtime metrics at GET /metrics (same key), GET /healthz and a live dashboard page at GET / (it asks for
+the key and keeps it in the browser tab).
 
 Options:
   --host HOST        interface to listen on (default 127.0.0.1)
@@ -84,6 +88,10 @@ export const verb: Verb = {
       accessLog?.reopen();
     };
     if (certificates !== undefined || accessLog !== undefined) process.on('SIGHUP', onHangup);
+    // The server's own process and Node.js runtime (prom-client's default families), apart from the catalog.
+    const runtime = new Registry();
+    const runtimeMetrics = collectDefaultMetrics(runtime);
+    server.route('GET', RUNTIME_METRICS_PATH, metricsRoute(runtime));
     // Signals are caught before anything is announced, since whoever reads "listening" may signal at
     // once: the first one starts a graceful stop, any later one cuts what is still in flight.
     let signals = 0;
@@ -119,6 +127,7 @@ export const verb: Verb = {
       await server.close(0);
       certificates?.stop();
       await accessLog?.close();
+      runtimeMetrics.stop();
       keys.stop();
     }
   },

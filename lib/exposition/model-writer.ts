@@ -80,7 +80,8 @@ function writeSample(writer: ByteWriter, sample: SampleModel, format: Exposition
   writer.byte(0x0a);
 }
 
-function writeExemplar(writer: ByteWriter, exemplar: ExemplarModel, format: ExpositionFormat, scheme: EscapingScheme): void {
+/** ` # {labels} value [timestamp]` before a sample line's newline; families with exemplars on record calls use it too. */
+export function writeExemplar(writer: ByteWriter, exemplar: ExemplarModel, format: ExpositionFormat, scheme: EscapingScheme = 'underscores'): void {
   writer.utf8(` # {${renderSpelledPairs(exemplar.labels, scheme)}} `);
   writer.value(exemplar.value);
   if (exemplar.timestamp !== undefined) {

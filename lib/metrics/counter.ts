@@ -1,50 +1,61 @@
 // Counter: a monotonically increasing total, written `<name>_total` plus `<name>_created` (OpenMetrics).
-// inc() on a bound child: one comparison, one add, one flag store; no allocation.
+// inc() on a bound child: one comparison, one add, one flag store, one undefined check; no allocation
+// (with exemplar labels: a label check and one small object, kept as the series' latest exemplar).
 // A negative, NaN or infinite increment is refused (reported, not thrown) and the total is unchanged.
 import type { ByteWriter } from '../exposition/byte-writer.js';
 import type { ExpositionFormat } from '../exposition/formats.js';
+import type { ExemplarModel } from '../exposition/model.js';
+import type { ExemplarLabels } from './exemplar.js';
 import type { FamilyOptions } from './family.js';
+import type { LabelNames } from './label-types.js';
 import { Child, Family } from './family.js';
 import { MetricError, quote } from './errors.js';
+import { makeExemplar } from './exemplar.js';
 
 export class CounterChild extends Child {
   value = 0;
   /** Unix seconds when this series started counting (creation or reset). */
   created: number;
+  /** The latest exemplar recorded with inc(), written on `_total` in OpenMetrics. */
+  exemplar: ExemplarModel | undefined = undefined;
 
   constructor(
-    readonly family: Counter,
+    readonly family: Counter<LabelNames>,
     createdSeconds: number,
   ) {
     super();
     this.created = createdSeconds;
   }
 
-  /** Adds `amount` (default 1). Cost: a few ns; refuses amounts that are negative or not finite. */
-  inc(amount = 1): void {
+  /**
+   * Adds `amount` (default 1). Cost: a few ns; refuses amounts that are negative or not finite.
+   * With `exemplar` (e.g. `{ trace_id }`), it becomes the series' exemplar: a label check and one allocation.
+   */
+  inc(amount = 1, exemplar?: ExemplarLabels): void {
     if (typeof amount === 'number' && amount >= 0 && amount !== Infinity) {
       this.value += amount;
       this.version++;
       this.family.dirty = true;
+      if (exemplar !== undefined) this.family.recordExemplar(this, amount, exemplar);
     } else {
       this.family.refuseIncrement(amount);
     }
   }
 }
 
-export class Counter extends Family<CounterChild> {
+export class Counter<L extends LabelNames = LabelNames> extends Family<CounterChild, L> {
   readonly type = 'counter';
   #createdName: Buffer;
 
   /** `name` may end in `_total`; the family name is the name without it (OpenMetrics "Counter"). */
-  constructor(options: FamilyOptions) {
+  constructor(options: FamilyOptions<L>) {
     super(options, familyName(options.name), '_total');
     this.#createdName = Buffer.from(`${this.name}_created`);
     this.init();
   }
 
-  inc(amount = 1): void {
-    this.single.inc(amount);
+  inc(amount = 1, exemplar?: ExemplarLabels): void {
+    this.single.inc(amount, exemplar);
   }
 
   /** The unlabelled total. */
@@ -54,6 +65,13 @@ export class Counter extends Family<CounterChild> {
 
   sampleNames(): string[] {
     return [`${this.name}_total`, `${this.name}_created`];
+  }
+
+  /** @internal */
+  recordExemplar(child: CounterChild, amount: number, labels: ExemplarLabels): void {
+    const exemplar = makeExemplar(labels, amount, this.exemplarTime());
+    if (typeof exemplar === 'string') this.refuseExemplar(exemplar);
+    else child.exemplar = exemplar;
   }
 
   /** @internal */
@@ -71,11 +89,13 @@ export class Counter extends Family<CounterChild> {
 
   protected resetChild(child: CounterChild): void {
     child.value = 0;
+    child.exemplar = undefined;
     child.created = this.clock.wallMs() / 1000;
   }
 
   protected writeChild(writer: ByteWriter, child: CounterChild, format: ExpositionFormat, stamp: Uint8Array): void {
-    this.writePrimary(writer, child, child.value, stamp);
+    if (format.openMetrics && child.exemplar !== undefined) this.writePrimary(writer, child, child.value, stamp, child.exemplar, format);
+    else this.writePrimary(writer, child, child.value, stamp);
     if (format.openMetrics) this.writeSample(writer, this.#createdName, child, undefined, child.created, stamp);
   }
 }

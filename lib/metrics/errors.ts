@@ -15,7 +15,8 @@ export type MetricErrorCode =
   | 'invalid-label-value'
   | 'negative-increment'
   | 'non-finite-value'
-  | 'invalid-value';
+  | 'invalid-value'
+  | 'invalid-exemplar';
 
 export class MetricError extends Error {
   override name = 'MetricError';

@@ -5,11 +5,12 @@
 import type { Clock } from '../clock.js';
 import type { ByteWriter } from '../exposition/byte-writer.js';
 import type { ExpositionFormat, FormatId } from '../exposition/formats.js';
-import type { MetricType } from '../exposition/model.js';
-import type { ArenaSpan } from './arena.js';
+import type { ExemplarModel, LabelPair, MetricType } from '../exposition/model.js';
+import type { LabelNames, LabelObject, LabelValues } from './label-types.js';
 import type { ErrorSink } from './errors.js';
 import { systemClock } from '../clock.js';
 import { renderLabelPairs, renderLabelSet } from '../exposition/labels.js';
+import { writeExemplar } from '../exposition/model-writer.js';
 import { ByteArena } from './arena.js';
 import { SeriesCache } from './series-cache.js';
 import { MetricError, quote } from './errors.js';
@@ -20,12 +21,13 @@ export const DEFAULT_MAX_CHILDREN = 10_000;
 
 export type LabelValue = string | number;
 
-export interface FamilyOptions {
+export interface FamilyOptions<L extends LabelNames = LabelNames> {
   name: string;
   help: string;
   /** Must be the name's suffix (`_seconds`); written as `# UNIT` in OpenMetrics. */
   unit?: string;
-  labelNames?: readonly string[];
+  /** `['route', 'code'] as const` makes `labels(...)` checked by the compiler; a `string[]` works untyped. */
+  labelNames?: L;
   /** Children past this many are not created: records go to a shared no-op child. Default 10,000. */
   maxChildren?: number;
   clock?: Clock;
@@ -42,8 +44,11 @@ export interface ScrapeContext {
   stamp: Uint8Array;
 }
 
-/** A bound series. Subclasses add the record methods; the fields below belong to the family. */
-export class Child implements ArenaSpan {
+/**
+ * A bound series. Subclasses add the record methods; the fields below belong to the family (it is an
+ * ArenaSpan structurally; not declared, since the fields are stripped from the shipped types).
+ */
+export class Child {
   /** @internal Where this child's rendered label set `{a="x",b="y"}` sits in the family's arena. */
   at = 0;
   /** @internal */
@@ -61,12 +66,12 @@ const CLOSE = 0x7d;
 const COMMA = 0x2c;
 const NO_STAMP = new Uint8Array(0);
 
-export abstract class Family<C extends Child> {
+export abstract class Family<C extends Child, L extends LabelNames = LabelNames> {
   abstract readonly type: MetricType;
   readonly name: string;
   readonly help: string;
   readonly unit: string | undefined;
-  readonly labelNames: readonly string[];
+  readonly labelNames: L;
   readonly maxChildren: number;
   readonly timestamps: boolean;
   /** Children refused by the cardinality guard since creation. */
@@ -82,6 +87,9 @@ export abstract class Family<C extends Child> {
   protected readonly arena = new ByteArena();
   protected readonly children: C[] = [];
   #trie: Trie<C> = new Map();
+  /** The registry's default labels, rendered before the family's own on every series. */
+  #constPairs: readonly LabelPair[] = [];
+  #reserved: readonly string[];
   #overflow: C | undefined;
   #unlabelled: C | undefined;
   #primaryName: Buffer;
@@ -96,11 +104,12 @@ export abstract class Family<C extends Child> {
    *   rendered once; every line is that or another sample name, then the child's label bytes.
    * @param reservedLabels label names the type uses itself (`le`, `quantile`).
    */
-  protected constructor(options: FamilyOptions, name: string, primarySuffix: string, reservedLabels: readonly string[] = []) {
+  protected constructor(options: FamilyOptions<L>, name: string, primarySuffix: string, reservedLabels: readonly string[] = []) {
     this.name = validateMetricName(name, options.nameValidation);
     this.help = validateHelp(name, options.help);
     this.unit = validateUnit(name, options.unit);
-    this.labelNames = validateLabelNames(name, options.labelNames ?? [], reservedLabels, options.nameValidation);
+    this.labelNames = validateLabelNames(name, options.labelNames ?? [], reservedLabels, options.nameValidation) as readonly string[] as L;
+    this.#reserved = reservedLabels;
     this.maxChildren = validatePositiveInteger(name, 'maxChildren', options.maxChildren ?? DEFAULT_MAX_CHILDREN);
     this.timestamps = options.timestamps ?? false;
     this.clock = options.clock ?? systemClock;
@@ -118,8 +127,8 @@ export abstract class Family<C extends Child> {
    * an object names them. Keep the result: recording on it is the allocation-free hot path.
    * Wrong counts or values report an error to `onError` and return a no-op child; nothing throws.
    */
-  labels(...values: LabelValue[]): C;
-  labels(values: Readonly<Record<string, LabelValue>>): C;
+  labels(...values: LabelValues<L>): C;
+  labels(values: LabelObject<L>): C;
   labels(...args: unknown[]): C {
     const first = args[0];
     if (args.length === 1 && typeof first === 'object' && first !== null) return this.#byObject(first as Record<string, unknown>);
@@ -135,8 +144,8 @@ export abstract class Family<C extends Child> {
   }
 
   /** Forgets the child for these label values; a kept handle keeps working but is no longer scraped. */
-  remove(...values: LabelValue[]): boolean;
-  remove(values: Readonly<Record<string, LabelValue>>): boolean;
+  remove(...values: LabelValues<L>): boolean;
+  remove(values: LabelObject<L>): boolean;
   remove(...args: unknown[]): boolean {
     const first = args[0];
     const values = args.length === 1 && typeof first === 'object' && first !== null ? this.labelNames.map((name) => (first as Record<string, unknown>)[name]) : args;
@@ -179,6 +188,26 @@ export abstract class Family<C extends Child> {
       this.#layout++;
     }
     this.dirty = true;
+  }
+
+  /**
+   * @internal The registry's default labels go first on every series. Called by Registry.register(),
+   * before any labelled child exists; a name the family uses itself is refused.
+   */
+  applyDefaultLabels(labels: Readonly<Record<string, string>>): void {
+    const names = Object.keys(labels);
+    if (names.length === 0) return;
+    if (this.children.length > (this.#unlabelled === undefined ? 0 : 1)) {
+      throw new MetricError('invalid-option', `${this.name}: register the family before creating labelled series, so the registry's default labels are on every series`, this.name);
+    }
+    validateLabelNames(this.name, [...names, ...this.labelNames], this.#reserved);
+    this.#constPairs = names.map((name) => [name, String(labels[name])] as const);
+    if (this.#unlabelled !== undefined) {
+      this.arena.clear();
+      this.arena.append(renderLabelSet(renderLabelPairs(this.#constPairs)), this.#unlabelled);
+      this.#layout++;
+      this.dirty = true;
+    }
   }
 
   /** Number of live series (children). */
@@ -282,13 +311,14 @@ export abstract class Family<C extends Child> {
     this.onError(error);
   }
 
-  /** `<primary name>{labels} <value><stamp>\n`: two copies of pre-rendered bytes plus the number. */
-  protected writePrimary(writer: ByteWriter, child: C, value: number, stamp: Uint8Array): void {
+  /** `<primary name>{labels} <value><stamp>[ # exemplar]\n`: two copies of pre-rendered bytes plus the number. */
+  protected writePrimary(writer: ByteWriter, child: C, value: number, stamp: Uint8Array, exemplar?: ExemplarModel, format?: ExpositionFormat): void {
     writer.bytes(this.#primaryName);
     writer.span(this.arena.bytes, this.arena.view, child.at, child.end);
     writer.byte(SPACE);
     writer.value(value);
     if (stamp.length !== 0) writer.bytes(stamp);
+    if (exemplar !== undefined && format !== undefined) writeExemplar(writer, exemplar, format);
     writer.byte(NEWLINE);
   }
 
@@ -300,9 +330,11 @@ export abstract class Family<C extends Child> {
     extra: Uint8Array | undefined,
     value: number,
     stamp: Uint8Array,
+    exemplar?: ExemplarModel,
+    format?: ExpositionFormat,
   ): void {
     writer.bytes(sampleName);
-    const labelled = this.labelNames.length > 0;
+    const labelled = child.end > child.at; // own or default labels
     if (labelled || extra !== undefined) {
       writer.byte(OPEN);
       // The child's label set without its braces, so extra labels (`le`, `quantile`) can follow.
@@ -316,7 +348,18 @@ export abstract class Family<C extends Child> {
     writer.byte(SPACE);
     writer.value(value);
     if (stamp.length !== 0) writer.bytes(stamp);
+    if (exemplar !== undefined && format !== undefined) writeExemplar(writer, exemplar, format);
     writer.byte(NEWLINE);
+  }
+
+  /** @internal Reports an exemplar refused for its labels; the record it came with is kept. */
+  refuseExemplar(rule: string): void {
+    this.reject(new MetricError('invalid-exemplar', `${this.name}: exemplar dropped: ${rule}`, this.name));
+  }
+
+  /** @internal Wall-clock seconds, for an exemplar's timestamp. */
+  exemplarTime(): number {
+    return this.clock.wallMs() / 1000;
   }
 
   #add(args: readonly unknown[]): C {
@@ -351,7 +394,7 @@ export abstract class Family<C extends Child> {
 
   #create(keys: readonly string[]): C {
     const child = this.createChild();
-    const pairs = keys.map((value, i) => [this.labelNames[i]!, value] as const);
+    const pairs = [...this.#constPairs, ...keys.map((value, i) => [this.labelNames[i]!, value] as const)];
     this.arena.append(renderLabelSet(renderLabelPairs(pairs)), child);
     this.children.push(child);
     this.dirty = true;
@@ -368,7 +411,7 @@ export abstract class Family<C extends Child> {
         new MetricError('label-count', `${this.name}: ${problem}; expected exactly [${names.join(', ')}]`, this.name),
       );
     }
-    return this.labels(...names.map((name) => values[name] as LabelValue));
+    return (this.labels as (...values: LabelValue[]) => C)(...names.map((name) => values[name] as LabelValue));
   }
 
   #countError(got: number): MetricError {

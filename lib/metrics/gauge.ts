@@ -3,6 +3,7 @@
 import type { ByteWriter } from '../exposition/byte-writer.js';
 import type { ExpositionFormat } from '../exposition/formats.js';
 import type { FamilyOptions } from './family.js';
+import type { LabelNames } from './label-types.js';
 import { Child, Family } from './family.js';
 
 export class GaugeChild extends Child {
@@ -34,10 +35,10 @@ export class GaugeChild extends Child {
   }
 }
 
-export class Gauge extends Family<GaugeChild> {
+export class Gauge<L extends LabelNames = LabelNames> extends Family<GaugeChild, L> {
   readonly type: 'gauge' | 'unknown' = 'gauge';
 
-  constructor(options: FamilyOptions) {
+  constructor(options: FamilyOptions<L>) {
     super(options, options.name, '');
     this.init();
   }

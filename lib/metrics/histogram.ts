@@ -1,18 +1,24 @@
 // Histogram: counts of observations per bucket, plus their sum, written cumulatively at scrape.
-// observe() on a bound child: a scan of ≤16 bounds (binary search above), two adds; no allocation.
+// observe() on a bound child: a scan of ≤16 bounds (binary search above), two adds, one undefined check; no
+// allocation (with exemplar labels: a label check and one small object, the bucket's latest exemplar).
 // Bucket counts are kept per bucket (not cumulative) so an observation touches one slot.
 import type { ByteWriter } from '../exposition/byte-writer.js';
 import type { ExpositionFormat } from '../exposition/formats.js';
 import type { Buckets } from './buckets.js';
+import type { ExemplarModel } from '../exposition/model.js';
+import type { ExemplarLabels } from './exemplar.js';
 import type { FamilyOptions } from './family.js';
+import type { LabelNames, LabelObject } from './label-types.js';
 import { Child, Family } from './family.js';
 import { buildBuckets, bucketIndex } from './buckets.js';
+import { startTimer } from './timer.js';
 import { MetricError, quote } from './errors.js';
 import type { NativeBucketsModel } from '../exposition/model.js';
 import type { NativeConfig, NativeHistogramOptions } from './native-buckets.js';
 import { NativeBuckets, nativeConfig } from './native-buckets.js';
+import { makeExemplar } from './exemplar.js';
 
-export interface HistogramOptions extends FamilyOptions {
+export interface HistogramOptions<L extends LabelNames = LabelNames> extends FamilyOptions<L> {
   /** Finite upper bounds, strictly increasing; +Inf is added. Default: DEFAULT_BUCKETS. */
   buckets?: readonly number[];
   /**
@@ -28,9 +34,11 @@ export class HistogramChild extends Child {
   created: number;
   /** Native buckets, when the family has the `native` option: observe() then adds one index lookup and one add. */
   readonly native: NativeBuckets | undefined;
+  /** The latest exemplar per bucket, created on the first observe() with one. */
+  exemplars: (ExemplarModel | undefined)[] | undefined = undefined;
 
   constructor(
-    readonly family: Histogram,
+    readonly family: Histogram<LabelNames>,
     createdSeconds: number,
   ) {
     super();
@@ -41,9 +49,11 @@ export class HistogramChild extends Child {
 
   /**
    * Records one observation. Refuses NaN, ±Inf, and negatives when no bound is negative; with native buckets,
-   * only NaN (it would make `_sum` NaN for good): ±Inf and negatives have native buckets of their own.
+   * only NaN (it would make `_sum` NaN for good): ±Inf and negatives have native buckets of their own. With
+   * `exemplar` (e.g. `{ trace_id }`), it becomes its bucket's exemplar: a label check and one allocation.
    */
-  observe(value: number): void {
+  observe(value: number, exemplar?: ExemplarLabels): void {
+    if (exemplar !== undefined) return this.#observeWithExemplar(value, exemplar);
     const family = this.family;
     if (typeof value === 'number' && value - value === 0 && (value >= 0 || family.buckets.hasNegative)) {
       this.counts[bucketIndex(family.buckets.bounds, value)]!++;
@@ -67,6 +77,24 @@ export class HistogramChild extends Child {
     return this.native?.snapshot();
   }
 
+  // Apart from observe(), so the path without an exemplar stays as small as V8 inlines into callers' loops.
+  #observeWithExemplar(value: number, exemplar: ExemplarLabels): void {
+    const family = this.family;
+    const classic = typeof value === 'number' && value - value === 0 && (value >= 0 || family.buckets.hasNegative);
+    if (classic || (this.native !== undefined && typeof value === 'number' && value === value)) {
+      const index = bucketIndex(family.buckets.bounds, value);
+      this.counts[index]!++;
+      this.sum += value;
+      this.native?.add(value, 1);
+      this.version++;
+      family.dirty = true;
+      family.recordExemplar(this, index, value, exemplar);
+    } else {
+      family.refuseObservation(value);
+    }
+  }
+
+
   get count(): number {
     let total = 0;
     for (let i = 0; i < this.counts.length; i++) total += this.counts[i]!;
@@ -74,7 +102,7 @@ export class HistogramChild extends Child {
   }
 }
 
-export class Histogram extends Family<HistogramChild> {
+export class Histogram<L extends LabelNames = LabelNames> extends Family<HistogramChild, L> {
   readonly type = 'histogram';
   readonly buckets: Buckets;
   /** The validated `native` option; undefined when off. */
@@ -83,7 +111,7 @@ export class Histogram extends Family<HistogramChild> {
   #sumName: Buffer;
   #createdName: Buffer;
 
-  constructor(options: HistogramOptions) {
+  constructor(options: HistogramOptions<L>) {
     super(options, options.name, '_count', ['le']);
     this.buckets = buildBuckets(this.name, options.buckets);
     this.native = nativeConfig(this.name, options.native);
@@ -93,12 +121,27 @@ export class Histogram extends Family<HistogramChild> {
     this.init();
   }
 
-  observe(value: number): void {
-    this.single.observe(value);
+  observe(value: number, exemplar?: ExemplarLabels): void {
+    this.single.observe(value, exemplar);
+  }
+
+  /**
+   * Starts a timer; `end()` observes the seconds since then on the child for `labels` (the unlabelled
+   * series without), plus any labels passed to `end()`, and returns them.
+   */
+  startTimer(labels?: Partial<LabelObject<L>>): (endLabels?: Partial<LabelObject<L>>) => number {
+    return startTimer(this as never, labels);
   }
 
   sampleNames(): string[] {
     return ['_bucket', '_count', '_sum', '_created'].map((suffix) => this.name + suffix);
+  }
+
+  /** @internal */
+  recordExemplar(child: HistogramChild, bucket: number, value: number, labels: ExemplarLabels): void {
+    const exemplar = makeExemplar(labels, value, this.exemplarTime());
+    if (typeof exemplar === 'string') this.refuseExemplar(exemplar);
+    else (child.exemplars ??= new Array<ExemplarModel | undefined>(child.counts.length))[bucket] = exemplar;
   }
 
   /** @internal */
@@ -118,6 +161,7 @@ export class Histogram extends Family<HistogramChild> {
   protected resetChild(child: HistogramChild): void {
     child.counts.fill(0);
     child.sum = 0;
+    child.exemplars = undefined;
     child.created = this.clock.wallMs() / 1000;
     child.native?.reset();
   }
@@ -127,7 +171,9 @@ export class Histogram extends Family<HistogramChild> {
     let cumulative = 0;
     for (let i = 0; i < fragments.length; i++) {
       cumulative += child.counts[i]!;
-      this.writeSample(writer, this.#bucketName, child, fragments[i], cumulative, stamp);
+      const exemplar = format.openMetrics ? child.exemplars?.[i] : undefined;
+      if (exemplar !== undefined) this.writeSample(writer, this.#bucketName, child, fragments[i], cumulative, stamp, exemplar, format);
+      else this.writeSample(writer, this.#bucketName, child, fragments[i], cumulative, stamp);
     }
     // OpenMetrics "Histogram": with a negative threshold, _sum (and so _count) must be absent.
     const writeTotals = !(hasNegative && format.openMetrics);

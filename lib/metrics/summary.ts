@@ -5,14 +5,16 @@ import type { ByteWriter } from '../exposition/byte-writer.js';
 import type { ExpositionFormat } from '../exposition/formats.js';
 import type { QuantileTarget } from '../quantile/targets.js';
 import type { FamilyOptions } from './family.js';
+import type { LabelNames, LabelObject } from './label-types.js';
 import { formatCanonical } from '../exposition/numbers.js';
 import { DEFAULT_TARGETS, validateTargets } from '../quantile/targets.js';
 import { DEFAULT_AGE_BUCKETS, DEFAULT_MAX_AGE_SECONDS, WindowedQuantiles } from '../quantile/window.js';
 import { recordingClock } from '../window/coarse-clock.js';
 import { Child, Family } from './family.js';
 import { MetricError, quote } from './errors.js';
+import { startTimer } from './timer.js';
 
-export interface SummaryOptions extends FamilyOptions {
+export interface SummaryOptions<L extends LabelNames = LabelNames> extends FamilyOptions<L> {
   /** Quantiles to report, each with its allowed rank error. Default: 0.5±0.05, 0.9±0.01, 0.99±0.001. */
   targets?: readonly QuantileTarget[];
   /** How far back the quantiles look. Default 600 s. */
@@ -28,7 +30,7 @@ export class SummaryChild extends Child {
   created: number;
 
   constructor(
-    readonly family: Summary,
+    readonly family: Summary<LabelNames>,
     createdSeconds: number,
   ) {
     super();
@@ -55,7 +57,7 @@ export class SummaryChild extends Child {
   }
 }
 
-export class Summary extends Family<SummaryChild> {
+export class Summary<L extends LabelNames = LabelNames> extends Family<SummaryChild, L> {
   readonly type = 'summary';
   readonly targets: readonly QuantileTarget[];
   readonly maxAgeSeconds: number;
@@ -65,7 +67,7 @@ export class Summary extends Family<SummaryChild> {
   #sumName: Buffer;
   #createdName: Buffer;
 
-  constructor(options: SummaryOptions) {
+  constructor(options: SummaryOptions<L>) {
     super(options, options.name, '_count', ['quantile']);
     this.targets = definition(this.name, () => validateTargets(options.targets ?? DEFAULT_TARGETS));
     this.maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
@@ -80,6 +82,14 @@ export class Summary extends Family<SummaryChild> {
 
   observe(value: number): void {
     this.single.observe(value);
+  }
+
+  /**
+   * Starts a timer; `end()` observes the seconds since then on the child for `labels` (the unlabelled
+   * series without), plus any labels passed to `end()`, and returns them.
+   */
+  startTimer(labels?: Partial<LabelObject<L>>): (endLabels?: Partial<LabelObject<L>>) => number {
+    return startTimer(this as never, labels);
   }
 
   sampleNames(): string[] {

@@ -9,8 +9,8 @@ import type { RouteHandler } from './router.js';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { negotiateFormat } from '../exposition/negotiate.js';
+import { acceptsGzip } from '../exposition/accept-encoding.js';
 import { noteAudit } from './audit.js';
-import { acceptsGzip } from './encoding.js';
 import { HttpError } from './router.js';
 
 export const METRICS_PATH = '/api/v1/observability/metrics';

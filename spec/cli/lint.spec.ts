@@ -103,7 +103,7 @@ test('- reads stdin and names it <stdin> in errors', async () => {
 });
 
 test('usage problems exit 2 with the usage text; a missing or unreadable input exits 2, not the findings code 1', async () => {
-  for (const args of [[], ['a', 'b'], ['--format', 'json', 'x'], ['--format'], ['--strict', 'x'], ['--max-bytes', '0', 'x'], ['--max-bytes', '1e3', 'x']]) {
+  for (const args of [[], ['-', '-'], ['--format', 'json', 'x'], ['--format'], ['--strict', 'x'], ['--max-bytes', '0', 'x'], ['--max-bytes', '1e3', 'x']]) {
     const run = await lint(args);
     assert.is(run.code, 2, args.join(' '));
     assert.match(run.err, /Usage: omen lint/);
@@ -126,6 +126,21 @@ test('input is capped at --max-bytes: an endless file or stdin is given up on an
   assert.is(over.code, 2);
   assert.match(over.err, /<stdin> is longer than --max-bytes/);
 });
+
+test('several files: each result names its file, every file is checked; exit 2 when one could not be read, else 1 when any fails', async () => {
+  const good = file('good.prom', '# TYPE a gauge\na 1\n');
+  const bad = file('bad.om', '# TYPE a counter\na_total 1\n');
+  const run = await lint(['--format', 'openmetrics', good + '.missing', bad, file('good.om', '# TYPE a counter\na_total 1\n# EOF\n')]);
+  assert.is(run.code, 2);
+  assert.match(run.err, /cannot read "good\.prom\.missing": ENOENT/);
+  assert.match(run.out, /^bad\.om:3:1: .*\(missing-eof\)$/m);
+  assert.match(run.out, /^good\.om: ok: 1 family, 1 sample$/m);
+  assert.is((await lint(['--format', 'openmetrics', bad, file('good2.om', '# TYPE a counter\na_total 1\n# EOF\n')])).code, 1);
+  const clean = await lint([good, good]);
+  assert.is(clean.code, 0);
+  assert.equal(clean.out.split('\n'), ['good.prom: ok: 1 family, 1 sample', 'good.prom: ok: 1 family, 1 sample']);
+});
+
 
 /** Runs `omen lint ARGS FILE` on each case and lists every disagreement with its expected verdict. */
 async function disagreements(cases: ConformanceCase[], args: string[]): Promise<string[]> {

@@ -46,7 +46,7 @@ for (const [file, interval] of CONFIGS) {
   test(`${file} scrapes ${METRICS_PATH} with a ${AUTH_SCHEME} key every 30 s`, () => {
     const text = read(file);
     assert.ok(text.includes(METRICS_PATH), 'the metrics path');
-    assert.match(text, new RegExp(`(type: ${AUTH_SCHEME}$|Authorization: "${AUTH_SCHEME} )`, 'm'));
+    assert.match(text, new RegExp(`(type: ${AUTH_SCHEME}$|Authorization: "${AUTH_SCHEME} |Authorization: ENC\\[\\w+\\]$)`, 'm'));
     assert.match(text, interval);
     for (const [line, value] of text.matchAll(/^\s*\w*interval: (\S+)$/gm)) assert.ok(value === '30s' || value === '30', `another interval: ${line!.trim()}`);
   });
@@ -60,6 +60,14 @@ for (const [file, scheme, ca] of HTTPS) {
     assert.not.match(text, /insecure_skip_verify: true|tls_verify: false/);
   });
 }
+
+test('the Datadog example passes the key as an ENC[] secret that is the whole header value', () => {
+  const text = read('datadog/openmetrics.d/conf.yaml');
+  // The Agent resolves ENC[handle] only as a complete YAML value; inside other text it is sent verbatim.
+  for (const [line] of text.matchAll(/^[^#\n]*ENC\[.*$/gm)) assert.match(line!, /:\s+ENC\[\w+\]\s*$/, `ENC[] is the whole value: ${line}`);
+  assert.match(text, /^\s+Authorization: ENC\[tecton_authorization\]$/m);
+  assert.ok(text.includes(`${AUTH_SCHEME} <API key>`), 'the comments say what the secret holds');
+});
 
 const promtool = findOnPath('promtool');
 

@@ -7,7 +7,7 @@ import { OPENMETRICS, PROMETHEUS } from '../../lib/exposition/formats.js';
 import { PROTOBUF } from '../../lib/exposition/proto/format.js';
 import { Registry } from '../../lib/registry.js';
 import { METRICS_PATH } from '../../lib/server/metrics-route.js';
-import { acceptsGzip } from '../../lib/server/encoding.js';
+import { acceptsGzip } from '../../lib/exposition/accept-encoding.js';
 import { HttpError } from '../../lib/server/router.js';
 import type { Harness } from './harness.js';
 import { send, startServer } from './harness.js';
