@@ -44,8 +44,8 @@ function conformanceSummary(text) {
   const corpora = new Map();
   for (const [, corpus, runner, ran, skipped, reason] of text.matchAll(/^conformance: (\S+) (.+?) ran (\d+) skipped (\d+)(?: \((.*)\))?$/gm)) {
     if (!corpora.has(corpus)) corpora.set(corpus, []);
-    const note = Number(ran) === 0 && reason !== undefined ? ` (${reason})` : '';
-    corpora.get(corpus).push(`${runner} ${ran} ran, ${skipped} skipped${note}`);
+    // A corpus a runner could not find is skipped whole; its reason says where it was looked for.
+    corpora.get(corpus).push(Number(ran) === 0 && reason !== undefined ? `${runner} skipped whole (${reason})` : `${runner} ${ran} ran, ${skipped} skipped`);
   }
   const parts = [...corpora].map(([corpus, runs]) => `${corpus}: ${runs.join('; ')}`);
   const ownMissing = pattern === DEFAULT_PATTERN && !/^conformance: omen \S+ ran [1-9]/m.test(text);

@@ -28,7 +28,7 @@ test('a failing test is counted once and fails the run', () => {
 
 test('the line before the closing line counts the conformance cases of each corpus', () => {
   const { lines, status } = run('exposition/conformance\\.spec\\.js$');
-  assert.match(lines.at(-2)!, /^conformance cases: omen: parser \d+ ran, 0 skipped \| upstream: parser \d+ ran, 0 skipped/);
+  assert.match(lines.at(-2)!, /^conformance cases: omen: parser \d+ ran, 0 skipped \| upstream: parser (\d+ ran, 0 skipped|skipped whole \(no suite at .*\))$/);
   assert.match(lines.at(-1)!, /^\d+ passed, 0 failed$/);
   assert.is(status, 0);
 });

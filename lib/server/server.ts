@@ -109,6 +109,7 @@ export class MetricsServer {
   readonly #sockets = new Set<Socket>();
   #closing: Promise<CloseResult> | undefined;
   readonly #cut: string[] = [];
+  readonly #cutAnswers = new WeakSet<ServerResponse>();
   #address: ServerAddress | undefined;
 
   constructor(options: MetricsServerOptions) {
@@ -230,7 +231,11 @@ export class MetricsServer {
 
   /** Ends every connection now, in-flight answers included (a second shutdown signal, or close()'s deadline). */
   cutConnections(): void {
-    for (const res of this.#inFlight) this.#cut.push(describeAnswer(res));
+    for (const res of this.#inFlight) {
+      if (this.#cutAnswers.has(res)) continue; // a second cut in the same tick: 'close' has not come yet
+      this.#cutAnswers.add(res);
+      this.#cut.push(describeAnswer(res));
+    }
     this.#server.closeAllConnections();
   }
 
