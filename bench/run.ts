@@ -11,6 +11,7 @@ import { histogramGroup } from './histogram.js';
 import { httpGroup } from './http.js';
 import { parseGroup } from './parse.js';
 import { rateGroup } from './rate.js';
+import { realisticGroup } from './realistic.js';
 import { scrapeGroup } from './scrape.js';
 import { summaryGroup } from './summary.js';
 import { machine, renderGroup, renderResults } from './report.js';
@@ -22,6 +23,7 @@ const GROUPS: Record<string, () => Promise<GroupResult>> = {
   summary: summaryGroup,
   rate: rateGroup,
   scrape: scrapeGroup,
+  realistic: realisticGroup,
   parse: parseGroup,
   http: httpGroup,
 };

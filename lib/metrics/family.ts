@@ -9,6 +9,7 @@ import type { MetricType } from '../exposition/model.js';
 import type { ArenaSpan } from './arena.js';
 import type { ErrorSink } from './errors.js';
 import { systemClock } from '../clock.js';
+import { viewOf } from '../exposition/byte-writer.js';
 import { renderLabelPairs, renderLabelSet } from '../exposition/labels.js';
 import { ByteArena } from './arena.js';
 import { SeriesCache } from './series-cache.js';
@@ -82,6 +83,7 @@ export abstract class Family<C extends Child> {
   #overflow: C | undefined;
   #unlabelled: C | undefined;
   #primaryName: Buffer;
+  #primaryView: DataView;
   #headers: Partial<Record<FormatId, Buffer>> = {};
   #generation = 0;
   /** Bumped when children are removed, which shifts the cached series. */
@@ -103,6 +105,7 @@ export abstract class Family<C extends Child> {
     this.clock = options.clock ?? systemClock;
     this.onError = warnOncePerCode();
     this.#primaryName = Buffer.from(name + primarySuffix);
+    this.#primaryView = viewOf(this.#primaryName);
   }
 
   /** Subclasses call this last in their constructor, once their own fields exist. */
@@ -245,9 +248,9 @@ export abstract class Family<C extends Child> {
     this.onError(error);
   }
 
-  /** `<primary name>{labels} <value><stamp>\n`: two copies of pre-rendered bytes plus the number. */
+  /** `<primary name>{labels} <value><stamp>\n`: two four-bytes-at-a-time copies (~25 ns each) plus the number. */
   protected writePrimary(writer: ByteWriter, child: C, value: number, stamp: Uint8Array): void {
-    writer.bytes(this.#primaryName);
+    writer.span(this.#primaryName, this.#primaryView, 0, this.#primaryName.length);
     writer.span(this.arena.bytes, this.arena.view, child.at, child.end);
     writer.byte(SPACE);
     writer.value(value);
