@@ -1,10 +1,11 @@
 // Scrape cost against prom-client: 10,000 and 100,000 series (counters and gauges, 3 labels) after a change in
 // every family, the longest event-loop block during a 100k scrape, and a scrape where nothing changed against the
 // memcpy floor. Checked first: both registries expose the same series with the same values.
+import type { RegistryOptions } from '../lib/registry.js';
 import type { Stat } from './harness.js';
 import type { GroupResult, Row } from './report.js';
 import type { Peer, PeerRegistry } from './peer.js';
-import { PROMETHEUS } from '../lib/exposition/formats.js';
+import { OPENMETRICS, PROMETHEUS } from '../lib/exposition/formats.js';
 import { Registry } from '../lib/registry.js';
 import { longestBlock } from './block.js';
 import { assertSameSamples } from './check.js';
@@ -32,11 +33,11 @@ export interface ScrapeScenario {
 }
 
 /** `series` series over 20 families of 3 labels (method × status × route); seeded integer counts and float gauges. */
-export function buildScrapeScenario(peer: Peer, series: number): ScrapeScenario {
+export function buildScrapeScenario(peer: Peer, series: number, options: RegistryOptions = {}): ScrapeScenario {
   const perFamily = series / FAMILIES;
   const routes = perFamily / (METHODS.length * STATUSES.length);
   if (!Number.isInteger(routes)) throw new Error(`scrape scenario of ${series} series: must be a multiple of ${FAMILIES * METHODS.length * STATUSES.length}`);
-  const omen = new Registry();
+  const omen = new Registry(options);
   const theirs = new peer.Registry();
   const prng = new Prng(series);
   const touchOmen: { inc(n?: number): void }[] = [];
@@ -151,6 +152,17 @@ export async function scrapeGroup(): Promise<GroupResult> {
     },
   );
 
+  // Size: OpenMetrics against 0.0.4 for the same 10,000 series, with and without _created samples.
+  const lean = buildScrapeScenario(peer, 10_000, { created: false });
+  const promText = (await lean.omen.scrape(PROMETHEUS)).length;
+  const omWith = (await small.omen.scrape(OPENMETRICS)).length;
+  const omWithout = (await lean.omen.scrape(OPENMETRICS)).length;
+  const peerText = Buffer.byteLength(await lean.peer.metrics());
+  rows.push(
+    sizeRow('OpenMetrics exposition size of the same 10,000 series, _created samples on (the default)', omWith, promText, peerText, false),
+    sizeRow('the same with new Registry({ created: false })', omWithout, promText, peerText, true),
+  );
+
   // 100,000 series: time, and the longest stretch the event loop could not run during a scrape.
   const large = buildScrapeScenario(peer, 100_000);
   large.touchOmen();
@@ -209,5 +221,20 @@ function scrapeRow(operation: string, omen: Stat, peer: Stat, goal: number): Row
     ratio: `${times(ratio)} faster than prom-client`,
     goal: `≥ ${goal}× faster`,
     met: ratio >= goal,
+  };
+}
+
+function sizeRow(operation: string, bytes: number, prometheus: number, peer: number, goal: boolean): Row {
+  const ratio = bytes / prometheus;
+  return {
+    operation,
+    unit: 'KiB',
+    omen: { value: bytes / 1024 },
+    peer: { value: peer / 1024 },
+    floor: { value: prometheus / 1024 },
+    floorName: "omen's Prometheus 0.0.4 output of the same registry",
+    ratio: `${ratio.toFixed(2)}× the 0.0.4 output; ${(bytes / peer).toFixed(2)}× prom-client's`,
+    goal: goal ? '≤ 1.1× the 0.0.4 output' : '—',
+    met: goal ? ratio <= 1.1 : undefined,
   };
 }

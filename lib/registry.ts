@@ -19,7 +19,7 @@ import { parse, ParseError } from './exposition/parse/parser.js';
 import { Counter } from './metrics/counter.js';
 import { METRIC_TYPES } from './exposition/model.js';
 import { MetricError, quote } from './metrics/errors.js';
-import { validateLabelNames, validateMetricName } from './metrics/validate.js';
+import { validateLabelNames, validateMetricName, validateOptionalBoolean } from './metrics/validate.js';
 import { Gauge } from './metrics/gauge.js';
 import { GaugeHistogram } from './metrics/gaugehistogram.js';
 import { Histogram } from './metrics/histogram.js';
@@ -43,6 +43,8 @@ export interface RegistryOptions {
   yieldEveryMs?: number;
   /** A collector that has not answered by then counts as failed for that scrape. Default 5,000 ms. */
   collectorTimeoutMs?: number;
+  /** Default for families that leave `created` unset: whether OpenMetrics output has `_created` samples. Default true. */
+  created?: boolean;
 }
 
 type Options<T> = Omit<T, 'clock'>;
@@ -68,12 +70,14 @@ export class Registry {
   readonly #onError: ErrorSink | undefined;
   readonly #yieldEveryMs: number;
   readonly #collectorTimeoutMs: number;
+  readonly #created: boolean;
 
   constructor(options: RegistryOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.#onError = options.onError;
     this.#yieldEveryMs = options.yieldEveryMs ?? 5;
     this.#collectorTimeoutMs = options.collectorTimeoutMs ?? 5000;
+    this.#created = validateOptionalBoolean('registry', 'created', options.created) ?? true;
     for (const name of SELF_FAMILIES) {
       this.#takenNames.set(name, name);
       this.#takenNames.set(`${name}_total`, name);
@@ -152,6 +156,7 @@ export class Registry {
     }
     for (const name of names) this.#takenNames.set(name, family.name);
     if (this.#onError !== undefined) family.onError = this.#onError;
+    family.adoptDefaults({ created: this.#created });
     this.#families.push(family);
     return family;
   }

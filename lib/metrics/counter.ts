@@ -81,7 +81,7 @@ export class Counter extends Family<CounterChild> {
 
   protected writeChild(writer: ByteWriter, child: CounterChild, format: ExpositionFormat, stamp: Uint8Array): void {
     this.writePrimary(writer, child, child.value, stamp);
-    if (format.openMetrics) this.writeSample(writer, this.#createdName, child, undefined, child.created, stamp);
+    if (format.openMetrics && this.writesCreated) this.writeSample(writer, this.#createdName, child, undefined, child.created, stamp);
   }
 }
 

@@ -125,7 +125,7 @@ export class Summary extends Family<SummaryChild> {
     }
     this.writeSample(writer, this.#sumName, child, undefined, child.sum, stamp);
     this.writePrimary(writer, child, child.count, stamp);
-    if (format.openMetrics) this.writeSample(writer, this.#createdName, child, undefined, child.created, stamp);
+    if (format.openMetrics && this.writesCreated) this.writeSample(writer, this.#createdName, child, undefined, child.created, stamp);
   }
 }
 
