@@ -13,9 +13,10 @@ import type { SummaryOptions } from './metrics/summary.js';
 import type { UtilizationGaugeOptions, WindowedGaugeOptions } from './metrics/windowed-gauges.js';
 import { systemClock } from './clock.js';
 import { ByteWriter } from './exposition/byte-writer.js';
-import { OPENMETRICS, PROMETHEUS } from './exposition/formats.js';
-import { writeFamilyModel, writeModel } from './exposition/model-writer.js';
-import { parse, ParseError } from './exposition/parse/parser.js';
+import { PROMETHEUS } from './exposition/formats.js';
+import { writeFamilyModel } from './exposition/model-writer.js';
+import { ParseError } from './exposition/parse/error.js';
+import { checkFamilyModel } from './exposition/parse/model-check.js';
 import { Counter } from './metrics/counter.js';
 import { METRIC_TYPES } from './exposition/model.js';
 import { MetricError, quote } from './metrics/errors.js';
@@ -315,7 +316,7 @@ interface CollectorState {
 
 /**
  * A collector's family must be writable, or one bad collector would make the whole exposition invalid:
- * typed fields, a valid name and type, and then the strict parser's verdict on the family written alone.
+ * typed fields, a valid name and type, and then the strict parser's rules applied to the model (model-check.ts).
  */
 function checkCollected(collector: string, family: FamilyModel): void {
   const where = `collector ${quote(collector)} returned family ${quote(family.name)}`;
@@ -332,7 +333,7 @@ function checkCollected(collector: string, family: FamilyModel): void {
     }
   }
   try {
-    parse(writeModel([family], OPENMETRICS), { format: 'openmetrics' });
+    checkFamilyModel(family); // the parser's rules on the model itself: no write-and-parse round trip
   } catch (error: unknown) {
     if (!(error instanceof ParseError)) throw error;
     throw new MetricError('invalid-value', `${where} that is not valid OpenMetrics: ${error.detail}`);
