@@ -44,7 +44,7 @@ interface Scenario {
 }
 
 /** Both registries with the same series and values; each touch adds every series' own non-integer step. */
-function buildScenario(peer: Peer, series: number): Scenario {
+export function buildScenario(peer: Peer, series: number): Scenario {
   const context = inputs(series);
   const perFamily = series / FAMILIES;
   const omen = new Registry();

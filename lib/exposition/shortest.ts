@@ -27,8 +27,6 @@ for (let i = 1; i < 2048; i++) HALF_ULP[i] = 2 ** (i - 1076);
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-/** The 17 digits being written, as ASCII. */
-const digits = new Uint8Array(17);
 /** "00" to "99" as ASCII pairs. */
 const PAIRS = new Uint8Array(200);
 for (let i = 0; i < 100; i++) {
@@ -38,7 +36,7 @@ for (let i = 0; i < 100; i++) {
 
 /**
  * Writes `value` (positive, finite) into `target` at `at` as String(value) spells it and returns the end,
- * or -1 without writing when the value is outside (1e-6, 1e17). `target` needs 25 free bytes.
+ * or -1 without writing when the value is outside (1e-6, 1e17). `target` needs 24 free bytes.
  */
 export function writeShortest(target: Uint8Array, at: number, value: number): number {
   if (!(value > 1e-6 && value < 1e17) || !LITTLE_ENDIAN) return -1;
@@ -116,49 +114,50 @@ function compare(whole: number, fraction: number, bound: number): number {
   return error > 0 ? 1 : error < 0 ? -1 : 0;
 }
 
-/** Writes head·10^8 + tail (17 digits, or 10^17) as ECMAScript spells 0.d1d2…·10^n; returns the end. */
+/**
+ * Writes head·10^8 + tail (17 digits, or 10^17) as ECMAScript spells 0.d1d2…·10^n; returns the end.
+ * The 17 digits go straight to their place in `target`; a point, when needed, is made room for by moving
+ * the fraction's digits one byte right. Writes at most 24 bytes from `at` (n ≥ -5).
+ */
 function emit(target: Uint8Array, at: number, head: number, tail: number, n: number): number {
   if (head >= 1e9) {
     head = 1e8;
     n++;
   }
-  // Two digits per division: the 8 low digits from tail, the 9 high ones from head.
+  const start = n <= 0 ? at + 2 - n : at;
   let t = tail | 0;
-  let h = head | 0;
-  for (let i = 15; i >= 9; i -= 2) {
+  for (let i = start + 15; i >= start + 9; i -= 2) {
     const q = (t / 100) | 0;
     const pair = (t - q * 100) << 1;
-    digits[i] = PAIRS[pair]!;
-    digits[i + 1] = PAIRS[pair + 1]!;
+    target[i] = PAIRS[pair]!;
+    target[i + 1] = PAIRS[pair + 1]!;
     t = q;
   }
-  for (let i = 7; i >= 1; i -= 2) {
+  let h = head | 0;
+  for (let i = start + 7; i >= start + 1; i -= 2) {
     const q = (h / 100) | 0;
     const pair = (h - q * 100) << 1;
-    digits[i] = PAIRS[pair]!;
-    digits[i + 1] = PAIRS[pair + 1]!;
+    target[i] = PAIRS[pair]!;
+    target[i + 1] = PAIRS[pair + 1]!;
     h = q;
   }
-  digits[0] = 0x30 + h;
+  target[start] = 0x30 + h;
   let k = 17;
-  while (digits[k - 1] === 0x30) k--;
+  while (target[start + k - 1] === 0x30) k--;
   if (n <= 0) {
-    // -6 < n ≤ 0: "0." then -n zeros then the digits.
-    target[at++] = 0x30;
-    target[at++] = 0x2e;
-    for (let i = n; i < 0; i++) target[at++] = 0x30;
-    for (let i = 0; i < k; i++) target[at++] = digits[i]!;
-    return at;
+    // -6 < n ≤ 0: "0." then -n zeros, then the digits already in place.
+    target[at] = 0x30;
+    target[at + 1] = 0x2e;
+    for (let i = at + 2; i < start; i++) target[i] = 0x30;
+    return start + k;
   }
   if (k <= n) {
-    for (let i = 0; i < k; i++) target[at++] = digits[i]!;
-    for (let i = k; i < n; i++) target[at++] = 0x30;
-    return at;
+    for (let i = start + k; i < start + n; i++) target[i] = 0x30;
+    return start + n;
   }
-  for (let i = 0; i < n; i++) target[at++] = digits[i]!;
-  target[at++] = 0x2e;
-  for (let i = n; i < k; i++) target[at++] = digits[i]!;
-  return at;
+  for (let i = start + k; i > start + n; i--) target[i] = target[i - 1]!;
+  target[start + n] = 0x2e;
+  return start + k + 1;
 }
 
 /** Writes a non-negative safe integer in decimal at `at` (needs 16 free bytes); returns the end. ~10 ns. */

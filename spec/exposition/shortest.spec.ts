@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ByteWriter } from '../../lib/exposition/byte-writer.js';
 import { formatValue } from '../../lib/exposition/numbers.js';
-import { writeShortest } from '../../lib/exposition/shortest.js';
+import { writeInteger, writeShortest } from '../../lib/exposition/shortest.js';
 import { prng } from '../support/prng.js';
 
 const target = new Uint8Array(64);
@@ -113,6 +113,16 @@ test('out of range, the writer declines and ByteWriter.value() spells what forma
   writer.value(-0);
   writer.value(Infinity);
   assert.is(writer.view().toString('latin1'), '-0+Inf');
+});
+
+test('writeInteger() writes what String() writes for safe integers, across the 10^8 split and at 2^53 - 1', () => {
+  const random = prng(53);
+  const values = [0, 1, 9, 10, 99, 100, 99_999_999, 100_000_000, 100_000_001, 199_999_999_999, 2 ** 31, 2 ** 32 + 1, Number.MAX_SAFE_INTEGER];
+  for (let i = 0; i < 200_000; i++) values.push(Math.floor(random() * 10 ** Math.floor(random() * 16)));
+  for (const value of values) {
+    const end = writeInteger(target, 0, value);
+    assert.is(Buffer.from(target.subarray(0, end)).toString('latin1'), String(value));
+  }
 });
 
 test.run();
