@@ -1,4 +1,4 @@
-// Counter: a monotonically increasing total, written `<name>_total` plus `<name>_created` (OpenMetrics).
+// Counter: a monotonically increasing total, written `<name>_total` plus `<name>_created` (OpenMetrics, unless created is off).
 // inc() on a bound child: one comparison, one add, one flag store; no allocation.
 // A negative, NaN or infinite increment is refused (reported, not thrown) and the total is unchanged.
 import type { ByteWriter } from '../exposition/byte-writer.js';

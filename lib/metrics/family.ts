@@ -1,6 +1,6 @@
 // The part every metric type shares: fixed label names, children looked up by label values, the
 // cardinality guard, pre-rendered series bytes, and the per-family scrape cache. `labels(...)` on a
-// known child costs one Map lookup per label (~15 ns; the rest-argument array is its only allocation, so
+// known child costs one Map lookup or string compare per label (~15 ns; the rest-argument array is its only allocation, so
 // keep the child); records on a bound child allocate nothing and never throw.
 import type { Clock } from '../clock.js';
 import type { ByteWriter } from '../exposition/byte-writer.js';
