@@ -393,8 +393,11 @@ export abstract class Family<C extends Child> {
 // A lone UTF-16 surrogate would be written as U+FFFD, so two different keys could become one series.
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/** String#isWellFormed (Node 20+), a builtin several times faster than the regex test. */
+const wellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+
 function labelKey(value: unknown): string | undefined {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? undefined : value;
+  if (typeof value === 'string') return (wellFormed !== undefined ? wellFormed.call(value) : !LONE_SURROGATE.test(value)) ? value : undefined;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
 }

@@ -17,7 +17,8 @@ export type Trie<C> = Map<string, Trie<C> | C> | Single<C>;
 
 /** The entry for `key` in a trie level. Cost: one Map lookup, or one string compare. */
 export function step<C>(node: Trie<C>, key: string): Trie<C> | C | undefined {
-  return node instanceof Single ? (node.key === key ? node.next : undefined) : node.get(key);
+  // `instanceof Map` matches on the first prototype a Map has; a Single fails it after two.
+  return node instanceof Map ? node.get(key) : node.key === key ? node.next : undefined;
 }
 
 export function isTrie<C>(node: Trie<C> | C | undefined): node is Trie<C> {
