@@ -124,6 +124,8 @@ export async function realisticGroup(): Promise<GroupResult> {
     rows,
     notes: [
       '20 gauge families; labels service (16 values), route (unique per series, `/api/v1/resource/12345`), status (5 values). Before each scrape every series is incremented by its own step (0.01 to 5.01 in hundredths), so most values need 16 or 17 digits.',
+      'Where omen\'s bytes per series go in this shape (Node\'s 64-bit heap has no pointer compression): the child object 64 B plus its boxed double value 16 B; the route\'s one-key trie level (status -> child) 40 B; the route\'s entry in its service\'s Map about 40 B; the children array about 10 B; the rendered label set `{service="svc-00",route="/api/v1/resource/10000",status="200"}` 62 B plus arena slack. The route strings themselves are the application\'s and not counted on either side.',
+      'Creation includes one inc() per child on both sides: prom-client stores a series on its first record, not in labels().',
       'Memory: each figure is heapUsed plus arrayBuffers growth per series in a fresh `node --expose-gc` process (omen, peer, peer, omen; the spread is the two builds), after the label strings and the handle array exist. "Dropped" stores no child in the handle array, so only what the registry keeps counts.',
     ],
   };
