@@ -15,6 +15,7 @@ import { nativeGroup } from './native.js';
 import { parseGroup } from './parse.js';
 import { rateGroup } from './rate.js';
 import { runtimeGroup } from './runtime.js';
+import { realisticGroup } from './realistic.js';
 import { scrapeGroup } from './scrape.js';
 import { summaryGroup } from './summary.js';
 import { machine, renderGroup, renderResults } from './report.js';
@@ -26,6 +27,7 @@ const GROUPS: Record<string, () => Promise<GroupResult>> = {
   summary: summaryGroup,
   rate: rateGroup,
   scrape: scrapeGroup,
+  realistic: realisticGroup,
   parse: parseGroup,
   http: httpGroup,
   om2: om2Group,

@@ -15,15 +15,16 @@ import type { SummaryOptions } from './metrics/summary.js';
 import type { UtilizationGaugeOptions, WindowedGaugeOptions } from './metrics/windowed-gauges.js';
 import { systemClock } from './clock.js';
 import { ByteWriter } from './exposition/byte-writer.js';
-import { OPENMETRICS, PROMETHEUS } from './exposition/formats.js';
-import { writeFamilyModel, writeModel } from './exposition/model-writer.js';
+import { PROMETHEUS } from './exposition/formats.js';
+import { writeFamilyModel } from './exposition/model-writer.js';
 import { hasUtf8Names } from './metrics/family-model.js';
 import { needsOtherPath, writeOther } from './metrics/other-formats.js';
-import { parse, ParseError } from './exposition/parse/parser.js';
+import { ParseError } from './exposition/parse/parser.js';
+import { checkFamilyModel } from './exposition/parse/model-check.js';
 import { Counter } from './metrics/counter.js';
 import { METRIC_TYPES } from './exposition/model.js';
 import { MetricError, quote } from './metrics/errors.js';
-import { validateLabelNames, validateMetricName } from './metrics/validate.js';
+import { validateLabelNames, validateMetricName, validateOptionalBoolean } from './metrics/validate.js';
 import { Gauge } from './metrics/gauge.js';
 import { GaugeHistogram } from './metrics/gaugehistogram.js';
 import { Histogram } from './metrics/histogram.js';
@@ -60,6 +61,8 @@ export interface RegistryOptions {
   nameValidation?: NameValidation;
   /** Labels put first on every series this registry writes (e.g. `{ service: 'api' }`); validated at construction. */
   defaultLabels?: Readonly<Record<string, string>>;
+  /** Default for families that leave `created` unset: whether OpenMetrics output has `_created` samples. Default true. */
+  created?: boolean;
 }
 
 type Options<T> = Omit<T, 'clock' | 'nameValidation'>;
@@ -90,6 +93,7 @@ export class Registry {
   /** Families whose names need the model path (UTF-8 names), decided once per family. */
   readonly #utf8 = new WeakMap<AnyFamily, boolean>();
   readonly #defaultLabels: Readonly<Record<string, string>>;
+  readonly #created: boolean;
 
   constructor(options: RegistryOptions = {}) {
     this.#nameValidation = options.nameValidation ?? 'legacy';
@@ -98,6 +102,7 @@ export class Registry {
     this.#yieldEveryMs = options.yieldEveryMs ?? 5;
     this.#collectorTimeoutMs = options.collectorTimeoutMs ?? 5000;
     this.#defaultLabels = checkDefaultLabels(options.defaultLabels ?? {});
+    this.#created = validateOptionalBoolean('registry', 'created', options.created) ?? true;
     for (const name of SELF_FAMILIES) {
       this.#takenNames.set(name, name);
       this.#takenNames.set(`${name}_total`, name);
@@ -183,6 +188,7 @@ export class Registry {
     family.applyDefaultLabels(this.#defaultLabels);
     for (const name of names) this.#takenNames.set(name, family.name);
     if (this.#onError !== undefined) family.onError = this.#onError;
+    family.adoptDefaults({ created: this.#created });
     this.#families.push(family);
     return family;
   }
@@ -424,7 +430,7 @@ interface CollectorState {
 
 /**
  * A collector's family must be writable, or one bad collector would make the whole exposition invalid:
- * typed fields, a valid name and type, and then the strict parser's verdict on the family written alone.
+ * typed fields, a valid name and type, and then the strict parser's rules applied to the model (model-check.ts).
  */
 function checkCollected(collector: string, family: FamilyModel, nameValidation: NameValidation): void {
   const where = `collector ${quote(collector)} returned family ${quote(family.name)}`;
@@ -441,7 +447,7 @@ function checkCollected(collector: string, family: FamilyModel, nameValidation: 
     }
   }
   try {
-    parse(writeModel([family], OPENMETRICS), { format: 'openmetrics' });
+    checkFamilyModel(family); // the parser's rules on the model itself: no write-and-parse round trip
   } catch (error: unknown) {
     if (!(error instanceof ParseError)) throw error;
     throw new MetricError('invalid-value', `${where} that is not valid OpenMetrics: ${error.detail}`);

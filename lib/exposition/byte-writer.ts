@@ -2,9 +2,9 @@
 // of pre-rendered bytes plus number formatting, not string building. Appends are amortised O(length);
 // the buffer doubles when full and is never shrunk (the next scrape of the same registry fits).
 import { formatValue } from './numbers.js';
+import { writeInteger, writeShortest } from './shortest.js';
 
 const MIN_CAPACITY = 4096;
-const POWERS_OF_TEN = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];
 // Buffer's copy accepts any Uint8Array as its source when called on it.
 const copyBytes = Buffer.prototype.copy as (this: Uint8Array, target: Uint8Array, targetStart: number, sourceStart: number, sourceEnd: number) => number;
 
@@ -73,12 +73,22 @@ export class ByteWriter {
 
   /**
    * Appends a sample value, spelled exactly as formatValue() (shortest round-trip) spells it. Safe
-   * integers and short decimals (0.25, 1692222226.141) take a digit loop, about 20 ns; other doubles
-   * go through String(), about 150 ns.
+   * integers take a digit loop (~10 ns); other doubles in (1e-6, 1e17) the shortest-digits writer
+   * (~30 ns, exact: shortest.ts); the rest (tiny, huge, NaN, ±Inf, -0) go through formatValue().
    */
   value(value: number): void {
-    if (Number.isSafeInteger(value) && (value !== 0 || 1 / value > 0)) this.#digits(value, 0);
-    else if (!(value - value === 0 && value !== 0 && this.#shortDecimal(value))) this.ascii(formatValue(value));
+    if (Number.isSafeInteger(value) && (value !== 0 || 1 / value > 0)) return this.#digits(value);
+    if (value - value === 0 && value !== 0) {
+      if (this.#length + 26 > this.#buffer.length) this.#grow(26);
+      const negative = value < 0;
+      if (negative) this.#buffer[this.#length] = 0x2d;
+      const end = writeShortest(this.#buffer, this.#length + (negative ? 1 : 0), negative ? -value : value);
+      if (end >= 0) {
+        this.#length = end;
+        return;
+      }
+    }
+    this.ascii(formatValue(value));
   }
 
   /** The bytes written so far, as a view that the next write or reset may overwrite. */
@@ -93,54 +103,11 @@ export class ByteWriter {
     return out;
   }
 
-  /** Writes `whole / 10^decimals` in plain decimal notation; `whole` is a safe integer. */
-  #digits(whole: number, decimals: number): void {
+  /** Writes the safe integer `whole` in decimal. */
+  #digits(whole: number): void {
     if (this.#length + 24 > this.#buffer.length) this.#grow(24);
-    const target = this.#buffer;
-    let remaining = whole;
-    if (remaining < 0) {
-      target[this.#length++] = 0x2d;
-      remaining = -remaining;
-    }
-    let digits = 1;
-    for (let probe = remaining; probe >= 10; probe = Math.floor(probe / 10)) digits++;
-    let at = this.#length + (decimals === 0 ? digits : Math.max(digits, decimals + 1) + 1);
-    this.#length = at;
-    let written = 0;
-    do {
-      if (written === decimals && decimals !== 0) target[--at] = 0x2e;
-      const next = Math.floor(remaining / 10);
-      target[--at] = 0x30 + (remaining - next * 10);
-      remaining = next;
-      written++;
-    } while (remaining > 0 || written <= decimals);
-  }
-
-  /**
-   * Writes `value` as whole / 10^k for the smallest k ≤ 6 that divides back to it exactly, if that is
-   * the shortest round-trip spelling. Below 2^50 a whole product is the nearest integer and spacing
-   * between doubles is under a quarter of 10^-k, so the only shorter spellings left to rule out are
-   * the two neighbours with one digit fewer.
-   */
-  #shortDecimal(value: number): boolean {
-    for (let k = 1; k <= 6; k++) {
-      const power = POWERS_OF_TEN[k]!;
-      let whole = value * power;
-      if (whole >= 2 ** 50 || whole <= -(2 ** 50)) return false;
-      if (!Number.isInteger(whole) || whole / power !== value) continue;
-      let decimals = k;
-      while (whole % 10 === 0) {
-        whole /= 10;
-        decimals--;
-      }
-      if (decimals > 1) {
-        const shorter = POWERS_OF_TEN[decimals - 1]!;
-        if (Math.floor(whole / 10) / shorter === value || Math.ceil(whole / 10) / shorter === value) return false;
-      }
-      this.#digits(whole, decimals);
-      return true;
-    }
-    return false;
+    if (whole < 0) this.#buffer[this.#length++] = 0x2d;
+    this.#length = writeInteger(this.#buffer, this.#length, whole < 0 ? -whole : whole);
   }
 
   #grow(extra: number): void {

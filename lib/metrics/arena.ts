@@ -17,9 +17,12 @@ export class ByteArena {
 
   /** Stores `text` as UTF-8 and returns where it landed. */
   append(text: string, span: ArenaSpan): void {
-    const size = Buffer.byteLength(text, 'utf8');
-    // Grows by an eighth (at least 16 KiB): little idle space per series, still amortised O(1) per byte.
-    if (this.#length + size > this.bytes.length) this.#resize(Math.max(this.bytes.length + Math.max(16384, this.bytes.length >>> 3), this.#length + size));
+    // A UTF-16 unit is at most 3 UTF-8 bytes: when that much room is left, skip measuring (one native call less).
+    if (this.#length + text.length * 3 > this.bytes.length) {
+      const size = Buffer.byteLength(text, 'utf8');
+      // Grows by a quarter (at least 16 KiB): ~12 % idle space on average, each byte copied ~4 times while growing.
+      if (this.#length + size > this.bytes.length) this.#resize(Math.max(this.bytes.length + Math.max(16384, this.bytes.length >>> 2), this.#length + size));
+    }
     span.at = this.#length;
     this.#length += this.bytes.write(text, this.#length, 'utf8');
     span.end = this.#length;

@@ -181,6 +181,6 @@ export class Histogram<L extends LabelNames = LabelNames> extends Family<Histogr
       this.writeSample(writer, this.#sumName, child, undefined, child.sum, stamp);
       this.writePrimary(writer, child, cumulative, stamp);
     }
-    if (format.openMetrics) this.writeSample(writer, this.#createdName, child, undefined, child.created, stamp);
+    if (format.openMetrics && this.writesCreated) this.writeSample(writer, this.#createdName, child, undefined, child.created, stamp);
   }
 }

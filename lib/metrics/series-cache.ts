@@ -9,10 +9,15 @@ export interface Versioned {
 }
 
 export class SeriesCache {
+  /** The block's bytes are #bytes[0, #size); the storage is reused scrape after scrape, grown when short. */
   #bytes: Buffer | undefined;
+  #size = 0;
   /** Start of child i's bytes in #bytes; entry `count` is where the footer starts. */
   #offsets = new Int32Array(1);
   #versions = new Float64Array(0);
+  /** The previous scrape's arrays, reused for the next one so a re-render allocates nothing. */
+  #spareOffsets = new Int32Array(1);
+  #spareVersions = new Float64Array(0);
   #count = 0;
   #generation = -1;
   #layout = -1;
@@ -32,7 +37,7 @@ export class SeriesCache {
   ): void {
     const old = this.#bytes;
     if (old !== undefined && generation === this.#generation && layout === this.#layout && children.length === this.#count) {
-      writer.bytes(old);
+      writer.bytes(old, 0, this.#size);
       return;
     }
     const start = writer.length;
@@ -40,8 +45,8 @@ export class SeriesCache {
     const reusable = old !== undefined && layout === this.#layout ? Math.min(this.#count, count) : 0;
     const oldOffsets = this.#offsets;
     const oldVersions = this.#versions;
-    const offsets = new Int32Array(count + 1);
-    const versions = new Float64Array(count);
+    const offsets = this.#spareOffsets.length >= count + 1 ? this.#spareOffsets : new Int32Array(count + 1 + (count >>> 3));
+    const versions = this.#spareVersions.length >= count ? this.#spareVersions : new Float64Array(count + (count >>> 3));
     let run = -1;
     const copyRun = (end: number): void => {
       const shift = writer.length - start - oldOffsets[run]!;
@@ -63,7 +68,14 @@ export class SeriesCache {
     if (run >= 0) copyRun(count);
     offsets[count] = writer.length - start;
     footer();
-    this.#bytes = Buffer.from(writer.view().subarray(start));
+    // The old block has been read by now, so its storage takes the new one (an eighth spare to grow into).
+    const size = writer.length - start;
+    const bytes = old !== undefined && old.length >= size ? old : Buffer.allocUnsafeSlow(size + (size >>> 3));
+    writer.view().copy(bytes, 0, start, start + size);
+    this.#bytes = bytes;
+    this.#size = size;
+    this.#spareOffsets = oldOffsets;
+    this.#spareVersions = oldVersions;
     this.#offsets = offsets;
     this.#versions = versions;
     this.#count = count;

@@ -135,7 +135,7 @@ export class Summary<L extends LabelNames = LabelNames> extends Family<SummaryCh
     }
     this.writeSample(writer, this.#sumName, child, undefined, child.sum, stamp);
     this.writePrimary(writer, child, child.count, stamp);
-    if (format.openMetrics) this.writeSample(writer, this.#createdName, child, undefined, child.created, stamp);
+    if (format.openMetrics && this.writesCreated) this.writeSample(writer, this.#createdName, child, undefined, child.created, stamp);
   }
 }
 

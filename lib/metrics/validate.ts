@@ -77,3 +77,8 @@ export function validatePositiveInteger(family: string, option: string, value: u
   }
   return value;
 }
+
+export function validateOptionalBoolean(family: string, option: string, value: unknown): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw new MetricError('invalid-option', `${family}: option ${option} is ${quote(value)}: must be true or false (or left out)`, family);
+}

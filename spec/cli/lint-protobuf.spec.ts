@@ -45,7 +45,7 @@ test('a truncated protobuf scrape: FILE:1:COL with the byte offset and the code,
 test('an unknown --format names the choices', async () => {
   const run = await lint(['--format', 'proto', 'x']);
   assert.is(run.code, 2);
-  assert.match(run.err, /use openmetrics, prometheus or protobuf/);
+  assert.match(run.err, /use openmetrics, openmetrics2, prometheus or protobuf/);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

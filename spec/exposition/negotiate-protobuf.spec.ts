@@ -7,7 +7,9 @@ import { negotiateFormat } from '../../lib/exposition/negotiate.js';
 const PB = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited';
 const OM = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
 const PROM = 'text/plain; version=0.0.4; charset=utf-8';
-const NAMES: Record<string, string> = { [PB]: 'protobuf', [OM]: 'OpenMetrics', [PROM]: 'Prometheus text' };
+// Prometheus 3 names an escaping scheme; the answer echoes it (negotiate-escaping.ts).
+const OM_UTF8 = `${OM}; escaping=allow-utf-8`;
+const NAMES: Record<string, string> = { [PB]: 'protobuf', [OM]: 'OpenMetrics', [OM_UTF8]: 'OpenMetrics with its escaping scheme', [PROM]: 'Prometheus text' };
 
 const answers = (accept: string, expected: string, why: string): void =>
   test(`${why} gets ${NAMES[expected]}`, () => {
@@ -28,7 +30,7 @@ answers(
 );
 answers(
   'application/openmetrics-text;version=1.0.0;escaping=allow-utf8;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=1.0.0;escaping=allow-utf8;q=0.3,text/plain;version=0.0.4;q=0.2,*/*;q=0.1',
-  OM,
+  OM_UTF8,
   'Prometheus 3 default (protobuf not listed)',
 );
 answers('application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.4,application/openmetrics-text;q=0.5', OM, 'protobuf listed first but weighted lower');
