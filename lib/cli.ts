@@ -10,6 +10,7 @@ const VERB_MODULES: Record<string, string> = {
   'service-account': './cli/service-account.js',
   lint: './cli/lint.js',
   scrape: './cli/scrape.js',
+  catalog: './cli/catalog.js',
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -61,6 +61,8 @@ export interface MetricsServerOptions {
   limits?: Partial<ServerLimits>;
   /** Handler failures and scrape errors, one line each. Default: stderr. */
   log?: (line: string) => void;
+  /** What /healthz adds about the metrics source (a fleet engine's last evaluation); 503 when not ok. */
+  health?: () => { ok: boolean; text: string };
 }
 
 export interface ServerAddress {
@@ -95,7 +97,17 @@ export class MetricsServer {
       onError: (error, req) => log(`omen serve: ${req.method} ${req.url}: ${error instanceof Error ? error.message : String(error)}`),
     });
     this.router.route('GET', METRICS_PATH, metricsRoute(options.source));
-    this.router.route('GET', HEALTH_PATH, ({ res }) => sendText(res, this.closing ? 503 : 200, this.closing ? 'shutting down' : 'ok'), { auth: false });
+    const health = options.health ?? (() => ({ ok: true, text: 'ok' }));
+    this.router.route(
+      'GET',
+      HEALTH_PATH,
+      ({ res }) => {
+        if (this.closing) return sendText(res, 503, 'shutting down');
+        const { ok, text } = health();
+        sendText(res, ok ? 200 : 503, text);
+      },
+      { auth: false },
+    );
     this.#server = createServer(
       {
         headersTimeout: this.limits.headersTimeoutMs,
