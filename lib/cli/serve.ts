@@ -3,17 +3,22 @@
 // in-flight requests). Exit 0 after a graceful stop, 1 when the shutdown deadline had to cut requests.
 import type { CliIO, Verb } from './verb.js';
 import type { DemoHandle } from '../platform/context.js';
+import type { FleetFlags } from './serve-fleet.js';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CATALOG_0_7 } from '../catalog/catalog-0.7.js';
 import { loadCatalog, loadCatalogFile } from '../catalog/catalog.js';
 import { instrumentCatalog } from '../catalog/instrumentation.js';
-import { startDemo } from '../platform/demo.js';
+import { createDemo, startDemo } from '../platform/demo.js';
+import { mountStreamProgress } from '../platform/stream-progress.js';
 import { Registry } from '../registry.js';
 import { ServiceAccountStore } from '../server/account-store.js';
 import { prepareDataDir, resolveDataDir } from '../server/data-dir.js';
 import { LiveKeyIndex } from '../server/key-index.js';
 import { DEFAULT_SHUTDOWN_MS, MetricsServer } from '../server/server.js';
 import { UsageError } from './verb.js';
+import { withWindow } from './catalog-choice.js';
+import { FLEET_FLAG_SPECS, FLEET_USAGE, engineSource, instanceSeed, mountRawMetrics, parseFleetFlags } from './serve-fleet.js';
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_REGION = 'us-west-2';
@@ -29,6 +34,7 @@ Options:
   --region R         the aws_region label of this deployment (default ${DEFAULT_REGION})
   --catalog FILE     a catalog JSON file instead of the built-in 0.7 catalog
   --demo             run the reference feature platform with demo traffic
+${FLEET_USAGE}
 
 Create an API key first: omen service-account create --name NAME`;
 
@@ -41,12 +47,27 @@ export const verb: Verb = {
     // Whoever can write the data dir can add keys; a missing dir is left for the first create to make.
     await prepareDataDir(store.dir, { create: false });
     const keys = await new LiveKeyIndex(store, { onError: (error) => io.err(`omen serve: ${error.message}`) }).start();
-    const catalog = flags.catalog === undefined ? loadCatalog(CATALOG_0_7) : loadCatalogFile(flags.catalog);
+    const { fleet } = flags;
+    const chosen = flags.catalog === undefined ? loadCatalog(CATALOG_0_7) : loadCatalogFile(flags.catalog);
+    // --window sets this process's windowed gauges; with --source prometheus it is the engine's query range.
+    const catalog = fleet.windowMs === undefined || fleet.source === 'prometheus' ? chosen : withWindow(chosen, fleet.windowMs);
     const registry = new Registry();
+    const raw = new Registry();
     // The demo's feature server reports its own busy time, a truer utilization than this process's
     // event loop, which also runs the demo's traffic generator.
-    const metrics = instrumentCatalog(registry, { region: flags.region, catalog, utilization: flags.demo ? 'reports' : 'event-loop' });
-    const server = new MetricsServer({ source: registry, keys, host: flags.host, port: flags.port, log: io.err });
+    const metrics = instrumentCatalog(registry, { region: flags.region, catalog, utilization: flags.demo ? 'reports' : 'event-loop', raw, serverGroup: fleet.serverGroup });
+    const engine = fleet.source === 'prometheus' ? engineSource(fleet, chosen) : undefined;
+    const server = new MetricsServer({
+      source: engine?.source ?? registry,
+      keys,
+      host: flags.host,
+      port: flags.port,
+      log: io.err,
+      ...(engine === undefined ? {} : { health: () => engine.source.health }),
+    });
+    mountRawMetrics(server, raw, fleet.metricsAuth);
+    // The demo's platform mounts the stream-progress intake itself; every other mode mounts it here.
+    if (!flags.demo) mountStreamProgress(server, { metrics, onError: (error) => io.err(`omen serve: stream progress: ${String(error)}`) });
     // Signals are caught before anything is announced, since whoever reads "listening" may signal at
     // once: the first one starts a graceful stop, any later one cuts what is still in flight.
     let signals = 0;
@@ -61,10 +82,12 @@ export const verb: Verb = {
     let demo: DemoHandle | undefined;
     try {
       const address = await server.listen();
-      io.out(`omen serve: listening on ${address.url} (catalog ${catalog.version}, region ${flags.region})`);
+      io.out(`omen serve: listening on ${address.url} (catalog ${catalog.version}, region ${flags.region}${describeFleet(fleet, engine?.source.queries.length)})`);
       if (keys.size === 0 && !flags.demo) io.err(`omen serve: no service accounts in ${store.path} yet; create one with: omen service-account create --name NAME`);
       if (flags.demo) {
-        demo = await startDemo({ metrics, registry, server, store, region: flags.region, clock: registry.clock, url: address.url, log: io.out });
+        // An instance keeps its offline store in its own folder, so instances can share one data dir.
+        const start = fleet.instance === undefined ? startDemo : createDemo({ dataDir: join(store.dir, `instance-${fleet.instance}`), traffic: { seed: instanceSeed(fleet.instance) } });
+        demo = await start({ metrics, registry, server, store, region: flags.region, clock: registry.clock, url: address.url, log: io.out });
       }
       const signal = await stopRequested;
       io.out(`omen serve: ${signal}: finishing ${server.inFlight} in-flight request(s), at most ${DEFAULT_SHUTDOWN_MS / 1000} s; send it again to stop now`);
@@ -77,6 +100,7 @@ export const verb: Verb = {
       process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
       await server.close(0);
       keys.stop();
+      engine?.client.close();
     }
   },
 };
@@ -88,6 +112,7 @@ interface ServeFlags {
   'data-dir': string | undefined;
   catalog: string | undefined;
   demo: boolean;
+  fleet: FleetFlags;
 }
 
 function parseFlags(args: string[]): ServeFlags {
@@ -104,6 +129,7 @@ function parseFlags(args: string[]): ServeFlags {
         region: { type: 'string' },
         catalog: { type: 'string' },
         demo: { type: 'boolean' },
+        ...FLEET_FLAG_SPECS,
       },
     }));
   } catch (error: unknown) {
@@ -114,5 +140,12 @@ function parseFlags(args: string[]): ServeFlags {
   if (!(port >= 0 && port <= 65535)) throw new UsageError(`invalid --port ${JSON.stringify(values.port)}: must be a decimal number from 0 to 65535 (0 picks a free port)`);
   const region = values.region ?? DEFAULT_REGION;
   if (region.trim() === '') throw new UsageError('invalid --region "": pass the aws_region label, e.g. us-west-2');
-  return { host: values.host ?? '127.0.0.1', port, region, 'data-dir': values['data-dir'], catalog: values.catalog, demo: values.demo ?? false };
+  const demo = values.demo ?? false;
+  return { host: values.host ?? '127.0.0.1', port, region, 'data-dir': values['data-dir'], catalog: values.catalog, demo, fleet: parseFleetFlags(values, demo) };
+}
+
+/** The listening line's fleet part: the engine and its window, or this instance's labels. */
+function describeFleet(fleet: FleetFlags, queries: number | undefined): string {
+  if (fleet.source === 'prometheus') return `, source ${fleet.prometheusUrl} (${queries} queries per evaluation)`;
+  return `${fleet.instance === undefined ? '' : `, instance ${fleet.instance}`}, server group ${fleet.serverGroup}, raw series at /metrics`;
 }
