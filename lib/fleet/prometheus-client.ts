@@ -63,7 +63,8 @@ export class PrometheusClient {
       const req = this.#request(
         this.#endpoint,
         { method: 'POST', agent: this.#agent, headers: { ...this.#headers, 'Content-Length': Buffer.byteLength(body) }, timeout: this.#timeoutMs },
-        (res) => readAnswer(res).then((text) => resolve(vectorOf(res.statusCode ?? 0, text)), reject),
+        // vectorOf throws for error answers: inside then(), so they reject this query rather than escape.
+        (res) => readAnswer(res).then((text) => vectorOf(res.statusCode ?? 0, text)).then(resolve, reject),
       );
       const timer = setTimeout(() => req.destroy(new EngineError(`no answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
       req.once('close', () => clearTimeout(timer));
