@@ -11,7 +11,10 @@ import { METRICS_PATH } from '../../lib/server/metrics-route.js';
 import { STREAM_PROGRESS_PATH } from '../../lib/platform/stream-progress.js';
 import { findOnPath, freePort } from '../support/processes.js';
 import { tempDir } from '../server/harness.js';
-import { CLI, get, omenServe, portOf } from './support.js';
+import type { CliIO } from '../../lib/cli/verb.js';
+import { Readable } from 'node:stream';
+import { main } from '../../lib/cli.js';
+import { get, omenServe, portOf } from './support.js';
 
 let dir: string;
 let apiKey: string;
@@ -22,9 +25,16 @@ test.before.each(async () => {
 });
 test.after.each(() => rmSync(dir, { recursive: true, force: true }));
 
-const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+/** The real dispatcher in process (usage errors never get as far as listening). */
+async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIO = { out: (t) => void out.push(t), err: (t) => void err.push(t), stdin: Readable.from([]), env: {}, cwd: dir };
+  const status = await main(args, io);
+  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
+}
 
-test('bad fleet flags are usage errors (exit 2) naming the flag and the accepted form', () => {
+test('bad fleet flags are usage errors (exit 2) naming the flag and the accepted form', async () => {
   const cases: [string[], RegExp][] = [
     [['--source', 'thanos'], /invalid --source "thanos": must be process or prometheus/],
     [['--source', 'prometheus'], /--source prometheus needs --prometheus-url/],
@@ -40,15 +50,15 @@ test('bad fleet flags are usage errors (exit 2) naming the flag and the accepted
     [['--instance', 'a b'], /invalid --instance "a b"/],
   ];
   for (const [args, message] of cases) {
-    const run = cli(['serve', '--data-dir', join(dir, 'data'), ...args]);
+    const run = await cli(['serve', '--data-dir', join(dir, 'data'), ...args]);
     assert.is(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
     assert.match(run.stderr, message);
   }
 });
 
 const promtool = findOnPath('promtool');
-test('omen catalog rules prints rules promtool accepts; bad arguments are usage errors', () => {
-  const run = cli(['catalog', 'rules', '--window', '2m', '--interval', '30s']);
+test('omen catalog rules prints rules promtool accepts; bad arguments are usage errors', async () => {
+  const run = await cli(['catalog', 'rules', '--window', '2m', '--interval', '30s']);
   assert.is(run.status, 0, run.stderr);
   assert.match(run.stdout, /^# Recording rules for the Metrics API catalog 0\.7, window 2m/);
   assert.match(run.stdout, /interval: 30s/);
@@ -58,9 +68,9 @@ test('omen catalog rules prints rules promtool accepts; bad arguments are usage 
     const check = spawnSync(promtool, ['check', 'rules', join(dir, 'rules.yml')], { encoding: 'utf8' });
     assert.is(check.status, 0, check.stdout + check.stderr);
   } else console.log('serve-fleet: promtool check skipped: no "promtool" on PATH');
-  assert.is(cli(['catalog', 'rules', '--window', 'soon']).status, 2);
-  assert.match(cli(['catalog', 'rules', '--catalog', '9.9']).stderr, /invalid --catalog "9.9": built-in versions are 0\.7/);
-  assert.match(cli(['catalog', 'lint']).stderr, /unknown sub-command "lint"/);
+  assert.is((await cli(['catalog', 'rules', '--window', 'soon'])).status, 2);
+  assert.match((await cli(['catalog', 'rules', '--catalog', '9.9'])).stderr, /invalid --catalog "9.9": built-in versions are 0\.7/);
+  assert.match((await cli(['catalog', 'lint'])).stderr, /unknown sub-command "lint"/);
 });
 
 test('--source prometheus with no engine listening: 503, Retry-After and a reason naming engine and query; /healthz says so', async () => {
