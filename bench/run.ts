@@ -6,6 +6,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { GroupResult } from './report.js';
 import { counterGroup } from './counter.js';
+import { fleetGroup } from './fleet.js';
 import { gaugeGroup } from './gauge.js';
 import { histogramGroup } from './histogram.js';
 import { httpGroup } from './http.js';
@@ -24,6 +25,7 @@ const GROUPS: Record<string, () => Promise<GroupResult>> = {
   scrape: scrapeGroup,
   parse: parseGroup,
   http: httpGroup,
+  fleet: fleetGroup,
 };
 
 async function main(): Promise<void> {
