@@ -126,6 +126,18 @@ if (binary === undefined) {
     assert.equal(mismatches, [], mismatches.join('\n'));
   });
 
+  test('concurrent scrapes share one evaluation, and scrapes within the cache TTL reuse it', async () => {
+    const { client } = rig!;
+    let queries = 0;
+    const counting = { query: (expr: string, time: number) => (queries++, client.query(expr, time)) };
+    const source = new FleetSource({ engine: counting, engineName: 'prometheus', catalog, windowMs: 20_000, cacheTtlMs: 60_000 });
+    const answers = await Promise.all(Array.from({ length: 10 }, () => source.scrape(PROMETHEUS)));
+    assert.is(queries, source.queries.length, 'one evaluation for ten concurrent scrapes');
+    for (const answer of answers) assert.is(answer, answers[0], 'the same bytes');
+    assert.is(await source.scrape(PROMETHEUS), answers[0]);
+    assert.is(queries, source.queries.length, 'a later scrape within the TTL queries nothing');
+  });
+
   test('engine paused: 503 with Retry-After within the query timeout + 1 s; resumed: 200; stopped and restarted: 503, then 200', async () => {
     const { fleetPort, engine } = rig!;
     const scrape = () => get(fleetPort, METRICS_PATH, auth());
