@@ -4,7 +4,7 @@ NPM_STAMP := node_modules/.omen-installed
 # `make run PORT=9000` when 8080 is taken.
 PORT ?= 8080
 
-.PHONY: install build test bench run clean
+.PHONY: install build test bench run fleet clean
 
 install: $(NPM_STAMP)
 
@@ -25,6 +25,10 @@ bench: build
 
 run: build
 	node dist/lib/cli.js serve --demo --port $(PORT)
+
+# Three demo instances, a real Prometheus and the fleet's Metrics API on PORT (README: "When one process is not enough").
+fleet: build
+	node dist/examples/fleet/fleet.js $(PORT)
 
 clean:
 	rm -rf dist coverage

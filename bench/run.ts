@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { GroupResult } from './report.js';
 import { clusterGroup } from './cluster.js';
 import { counterGroup } from './counter.js';
+import { fleetGroup } from './fleet.js';
 import { gaugeGroup } from './gauge.js';
 import { histogramGroup } from './histogram.js';
 import { httpGroup } from './http.js';
@@ -34,6 +35,7 @@ const GROUPS: Record<string, () => Promise<GroupResult>> = {
   cluster: clusterGroup,
   native: nativeGroup,
   runtime: runtimeGroup,
+  fleet: fleetGroup,
 };
 
 async function main(): Promise<void> {

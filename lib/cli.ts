@@ -11,6 +11,7 @@ const VERB_MODULES: Record<string, string> = {
   lint: './cli/lint.js',
   scrape: './cli/scrape.js',
   push: './cli/push.js',
+  catalog: './cli/catalog.js',
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -14,6 +14,7 @@ import { CATALOG_0_7 } from './catalog-0.7.js';
 import { loadCatalog } from './catalog.js';
 import { ChildCache } from './child-cache.js';
 import { CatalogFamilies } from './families.js';
+import { RawSeries } from './raw-series.js';
 
 /** A wall-clock time: Unix epoch milliseconds, an ISO-8601 string (as Spark reports) or a Date. */
 export type TimeInput = number | string | Date;
@@ -88,7 +89,9 @@ export interface InstrumentationOptions extends CatalogFamiliesOptions {
   region: string;
   /** Default: the 0.7 catalog. */
   catalog?: Catalog;
-  /** The server_group_name label of this server's per-server-group rates (catalog 0.9 and later). Default `default`. */
+  /** Where the raw per-instance series go (served at GET /metrics for an engine to scrape); none without it. */
+  raw?: Registry;
+  /** The server_group_name label of the per-server-group rates (catalog 0.9 and later) and of the raw series. Default `default`. */
   serverGroup?: string;
 }
 
@@ -103,13 +106,23 @@ const FEATURE_VIEW = ['workspace', 'feature_view_name', 'feature_view_id'];
 export function instrumentCatalog(registry: Registry, options: InstrumentationOptions): MetricsInstrumentation {
   const catalog = options.catalog ?? loadCatalog(CATALOG_0_7);
   const families = new CatalogFamilies(registry, catalog, options);
-  return new MetricsInstrumentation(families, options.region, registry.clock.wallMs.bind(registry.clock), options.serverGroup);
+  const raw =
+    options.raw &&
+    new RawSeries(options.raw, {
+      region: options.region,
+      serverGroup: options.serverGroup ?? DEFAULT_SERVER_GROUP,
+      busy: options.utilization === 'reports' ? 'reports' : 'event-loop',
+      ...(options.eventLoop === undefined ? {} : { eventLoop: options.eventLoop }),
+    });
+  return new MetricsInstrumentation(families, options.region, registry.clock.wallMs.bind(registry.clock), options.serverGroup, raw);
 }
 
 export class MetricsInstrumentation {
   readonly region: string;
   readonly serverGroup: string;
   readonly families: CatalogFamilies;
+  /** The raw series recorded next to the catalog's families, when asked for (InstrumentationOptions.raw). */
+  readonly raw: RawSeries | undefined;
   readonly #wallMs: () => number;
   readonly #added: AddedMetrics;
   readonly #requestsTotal: RateGauge | undefined;
@@ -142,7 +155,7 @@ export class MetricsInstrumentation {
   readonly #ingestOfflineByView: ChildCache<RateGaugeChild> | undefined;
 
   /** Prefer instrumentCatalog(); this binds to families already registered. */
-  constructor(families: CatalogFamilies, region: string, wallMs: () => number = Date.now, serverGroup: string = DEFAULT_SERVER_GROUP) {
+  constructor(families: CatalogFamilies, region: string, wallMs: () => number = Date.now, serverGroup: string = DEFAULT_SERVER_GROUP, raw?: RawSeries) {
     if (typeof region !== 'string' || region === '') throw new TypeError(`invalid region ${JSON.stringify(region)}: pass the aws_region label, e.g. "us-west-2"`);
     if (typeof serverGroup !== 'string' || serverGroup === '') {
       throw new TypeError(`invalid serverGroup ${JSON.stringify(serverGroup)}: pass the server_group_name label, e.g. "default", or omit it`);
@@ -151,6 +164,7 @@ export class MetricsInstrumentation {
     this.serverGroup = serverGroup;
     this.#added = new AddedMetrics(families, region, serverGroup);
     this.families = families;
+    this.raw = raw;
     this.#wallMs = wallMs;
     this.#requestsTotal = families.get('feature_service_requests_total_rate', 'rate', REGION);
     this.#requestsByService = families.get('feature_service_requests_rate', 'rate', [...REGION, ...SERVICE]);
@@ -203,6 +217,7 @@ export class MetricsInstrumentation {
       this.#latencyTotal?.observe(latency);
       this.#latencyByServiceCache?.get2(id, name).observe(latency);
     }
+    this.raw?.getFeatures(region, id, name, record.status, calls, latency);
     if (this.#errors !== undefined) {
       this.#errors.markTotal(1);
       if (record.status >= 400) this.#errorsByStatus!.get1(record.status).mark(1);
@@ -219,6 +234,7 @@ export class MetricsInstrumentation {
     const here = region === undefined || region === this.region;
     (here ? this.#ingestRateHere : this.#ingestRate?.labels(region))?.mark(1);
     const latency = record.latencySeconds;
+    this.raw?.ingest(region, record.status, latency);
     if (latency !== undefined) (here ? (this.#ingestLatencyHere ??= this.#ingestLatency?.labels(this.region)) : this.#ingestLatency?.labels(region))?.observe(latency);
     if (record.status >= 400) {
       const code = record.status >= 500 ? '5xx' : '4xx';
@@ -235,6 +251,7 @@ export class MetricsInstrumentation {
       }
       if (view.onlineRows !== undefined) this.#ingestOnlineByView?.get3(view.workspace, view.featureViewName, view.featureViewId).mark(view.onlineRows);
       if (view.offlineRows !== undefined) this.#ingestOfflineByView?.get3(view.workspace, view.featureViewName, view.featureViewId).mark(view.offlineRows);
+      this.raw?.ingestRows(view.workspace, view.featureViewName, view.featureViewId, view.onlineRows, view.offlineRows);
     }
   }
 
@@ -260,6 +277,16 @@ export class MetricsInstrumentation {
     this.#recordRate(this.#processingRate, view, 'processedRowsPerSecond', progress.processedRowsPerSecond);
     if (progress.rowsWritten !== undefined) this.#sparkOnlineWrites?.labels(...view).mark(progress.rowsWritten);
     if (eventTime.max !== undefined && (progress.numInputRows ?? 1) > 0) this.#servedAge?.touch(view, toWallMs(eventTime.max));
+    this.raw?.sparkBatch(view, {
+      processedAtMs: processedAt,
+      minMs: eventTime.min === undefined ? NaN : toWallMs(eventTime.min),
+      avgMs: eventTime.avg === undefined ? NaN : toWallMs(eventTime.avg),
+      maxMs: eventTime.max === undefined ? NaN : toWallMs(eventTime.max),
+      numInputRows: progress.numInputRows,
+      inputRowsPerSecond: progress.inputRowsPerSecond,
+      processedRowsPerSecond: progress.processedRowsPerSecond,
+      rowsWritten: progress.rowsWritten,
+    });
   }
 
   /** Drops a feature view's spark_stream_* series, e.g. once it has stopped reporting (the platform expires idle views). */
@@ -273,6 +300,7 @@ export class MetricsInstrumentation {
   reportServerBusy(ms: number, region: string = this.region): void {
     (region === this.region ? this.#utilizationHere : this.#utilization?.labels(region))?.reportBusy(ms);
     this.#added.serverBusy(ms, region);
+    this.raw?.busy(ms, region);
   }
 
   /** Spark's rows-per-second figures: a rate below 0 is a broken report, not a slow stream. */

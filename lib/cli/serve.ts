@@ -3,24 +3,27 @@
 // in-flight requests). Exit 0 after a graceful stop, 1 when the shutdown deadline had to cut requests.
 import type { CliIO, Verb } from './verb.js';
 import type { DemoHandle } from '../platform/context.js';
+import type { FleetFlags } from './serve-fleet.js';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { instrumentCatalog } from '../catalog/instrumentation.js';
-import { CATALOG_VERSIONS, DEFAULT_CATALOG_VERSION, catalogFromFlag } from '../catalog/versions.js';
-import { startDemo } from '../platform/demo.js';
+import { CATALOG_VERSIONS, DEFAULT_CATALOG_VERSION } from '../catalog/versions.js';
+import { createDemo, startDemo } from '../platform/demo.js';
+import { mountStreamProgress } from '../platform/stream-progress.js';
 import { Registry } from '../registry.js';
 import { collectDefaultMetrics } from '../runtime/default-metrics.js';
 import { ServiceAccountStore } from '../server/account-store.js';
 import { prepareDataDir, resolveDataDir } from '../server/data-dir.js';
 import { AccessLog } from '../server/access-log.js';
 import { LiveKeyIndex } from '../server/key-index.js';
-import { metricsRoute } from '../server/metrics-route.js';
 import { DEFAULT_SHUTDOWN_MS, MetricsServer } from '../server/server.js';
 import { CertificateWatcher, loadTlsMaterial, type TlsFiles } from '../server/tls.js';
 import { UsageError } from './verb.js';
+import { chooseCatalog, withWindow } from './catalog-choice.js';
+import { FLEET_FLAG_SPECS, FLEET_USAGE, engineSource, instanceSeed, mountRawMetrics, parseFleetFlags } from './serve-fleet.js';
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_REGION = 'us-west-2';
-const RUNTIME_METRICS_PATH = '/metrics';
 
 const usage = `Usage: omen serve [options]
 
@@ -43,6 +46,7 @@ Options:
   --access-log FILE  one JSON line per request to FILE (or - for stdout); reopened on SIGHUP
   --timestamps on|off  stamp the computed gauges with the scrape time (default on, as the Metrics
                      API documents); off lets Prometheus mark a stopped server's series stale at once
+${FLEET_USAGE}
 
 Create an API key first: omen service-account create --name NAME`;
 
@@ -55,20 +59,33 @@ export const verb: Verb = {
     // Whoever can write the data dir can add keys; a missing dir is left for the first create to make.
     await prepareDataDir(store.dir, { create: false });
     const keys = await new LiveKeyIndex(store, { onError: (error) => io.err(`omen serve: ${error.message}`) }).start();
-    const catalog = catalogFromFlag(flags.catalog ?? DEFAULT_CATALOG_VERSION);
+    const { fleet } = flags;
+    const chosen = chooseCatalog(flags.catalog);
+    // --window sets this process's windowed gauges; with --source prometheus it is the engine's query range.
+    const catalog = fleet.windowMs === undefined || fleet.source === 'prometheus' ? chosen : withWindow(chosen, fleet.windowMs);
     const registry = new Registry();
+    const raw = new Registry();
     // The demo's feature server reports its own busy time, a truer utilization than this process's
     // event loop, which also runs the demo's traffic generator.
-    const metrics = instrumentCatalog(registry, { region: flags.region, catalog, utilization: flags.demo ? 'reports' : 'event-loop', timestamps: flags.timestamps });
+    const metrics = instrumentCatalog(registry, {
+      region: flags.region,
+      catalog,
+      utilization: flags.demo ? 'reports' : 'event-loop',
+      timestamps: flags.timestamps,
+      raw,
+      serverGroup: fleet.serverGroup,
+    });
+    const engine = fleet.source === 'prometheus' ? engineSource(fleet, chosen) : undefined;
     const tlsFiles = flags.tls;
     const accessLog = flags['access-log'] === undefined ? undefined : new AccessLog(flags['access-log']).onError((error) => io.err(`omen serve: access log: ${error.message}`));
     const server = new MetricsServer({
-      source: registry,
+      source: engine?.source ?? registry,
       keys,
       host: flags.host,
       port: flags.port,
       log: io.err,
       catalogVersion: catalog.version,
+      ...(engine === undefined ? {} : { health: () => engine.source.health }),
       ...(tlsFiles === undefined ? {} : { tls: loadTlsMaterial(tlsFiles) }),
       ...(accessLog === undefined ? {} : { accessLog }),
     });
@@ -88,10 +105,12 @@ export const verb: Verb = {
       accessLog?.reopen();
     };
     if (certificates !== undefined || accessLog !== undefined) process.on('SIGHUP', onHangup);
-    // The server's own process and Node.js runtime (prom-client's default families), apart from the catalog.
-    const runtime = new Registry();
-    const runtimeMetrics = collectDefaultMetrics(runtime);
-    server.route('GET', RUNTIME_METRICS_PATH, metricsRoute(runtime));
+    // GET /metrics: this instance's raw series for an engine to scrape, beside the server's own process and
+    // Node.js runtime families (prom-client's default names).
+    const runtimeMetrics = collectDefaultMetrics(raw);
+    mountRawMetrics(server, raw, fleet.metricsAuth);
+    // The demo's platform mounts the stream-progress intake itself; every other mode mounts it here.
+    if (!flags.demo) mountStreamProgress(server, { metrics, onError: (error) => io.err(`omen serve: stream progress: ${String(error)}`) });
     // Signals are caught before anything is announced, since whoever reads "listening" may signal at
     // once: the first one starts a graceful stop, any later one cuts what is still in flight.
     let signals = 0;
@@ -107,14 +126,19 @@ export const verb: Verb = {
     let listening: Promise<string> | undefined;
     const listen = (): Promise<string> =>
       (listening ??= server.listen().then((address) => {
-        io.out(`omen serve: listening on ${address.url} (catalog ${catalog.version}, region ${flags.region})`);
+        io.out(`omen serve: listening on ${address.url} (catalog ${catalog.version}, region ${flags.region}${describeFleet(fleet, engine?.source.queries.length)})`);
         if (keys.size === 0 && !flags.demo) io.err(`omen serve: no service accounts in ${store.path} yet; create one with: omen service-account create --name NAME`);
         return address.url;
       }));
     try {
       // The demo mounts its routes, then calls listen(): a route never answers 404 once the port is open.
-      if (flags.demo) demo = await startDemo({ metrics, registry, server, store, region: flags.region, clock: registry.clock, listen, log: io.out });
-      else await listen();
+      if (flags.demo) {
+        // An instance keeps its offline store in its own folder, so instances can share one data dir.
+        const start = fleet.instance === undefined ? startDemo : createDemo({ dataDir: join(store.dir, `instance-${fleet.instance}`), traffic: { seed: instanceSeed(fleet.instance) } });
+        demo = await start({ metrics, registry, server, store, region: flags.region, clock: registry.clock, listen, log: io.out });
+      } else {
+        await listen();
+      }
       const signal = await stopRequested;
       io.out(`omen serve: ${signal}: finishing ${server.inFlight} in-flight request(s), at most ${DEFAULT_SHUTDOWN_MS / 1000} s; send it again to stop now`);
       const closing = server.close(DEFAULT_SHUTDOWN_MS);
@@ -129,6 +153,7 @@ export const verb: Verb = {
       await accessLog?.close();
       runtimeMetrics.stop();
       keys.stop();
+      engine?.client.close();
     }
   },
 };
@@ -143,6 +168,7 @@ interface ServeFlags {
   tls: TlsFiles | undefined;
   'access-log': string | undefined;
   timestamps: boolean;
+  fleet: FleetFlags;
 }
 
 function parseFlags(args: string[]): ServeFlags {
@@ -164,6 +190,7 @@ function parseFlags(args: string[]): ServeFlags {
         'tls-client-ca': { type: 'string' },
         'access-log': { type: 'string' },
         timestamps: { type: 'string' },
+        ...FLEET_FLAG_SPECS,
       },
     }));
   } catch (error: unknown) {
@@ -181,5 +208,12 @@ function parseFlags(args: string[]): ServeFlags {
   const tls = certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile, clientCaFile };
   const stamps = values.timestamps ?? 'on';
   if (stamps !== 'on' && stamps !== 'off') throw new UsageError(`invalid --timestamps ${JSON.stringify(stamps)}: use on (the default) or off`);
-  return { host: values.host ?? '127.0.0.1', port, region, 'data-dir': values['data-dir'], catalog: values.catalog, demo: values.demo ?? false, tls, 'access-log': accessLog, timestamps: stamps === 'on' };
+  const demo = values.demo ?? false;
+  return { host: values.host ?? '127.0.0.1', port, region, 'data-dir': values['data-dir'], catalog: values.catalog, demo, tls, 'access-log': accessLog, timestamps: stamps === 'on', fleet: parseFleetFlags(values, demo) };
+}
+
+/** The listening line's fleet part: the engine and its window, or this instance's labels. */
+function describeFleet(fleet: FleetFlags, queries: number | undefined): string {
+  if (fleet.source === 'prometheus') return `, source ${fleet.prometheusUrl} (${queries} queries per evaluation)`;
+  return `${fleet.instance === undefined ? '' : `, instance ${fleet.instance}`}, server group ${fleet.serverGroup}, raw series at /metrics`;
 }

@@ -19,7 +19,8 @@ import { STREAM_PROGRESS_PATH } from './stream-progress.js';
 const KEY_READY_MS = 5_000;
 const KEY_POLL_MS = 50;
 
-export type DemoOptions = Omit<PlatformOptions, 'dataDir' | 'apiKey'>;
+/** `dataDir` (where the offline store goes) defaults to the account store's folder. */
+export type DemoOptions = Omit<PlatformOptions, 'dataDir' | 'apiKey'> & { dataDir?: string };
 
 export interface DemoRun extends DemoHandle {
   readonly platform: Platform;
@@ -36,7 +37,7 @@ export function createDemo(options: DemoOptions = {}): (context: DemoContext) =>
         context.log(`omen demo: the server does not accept the demo key yet (after ${KEY_READY_MS / 1000} s); traffic may see 401s until it does`);
       }
     };
-    const platform = await startPlatform(context, { ...options, dataDir: context.store.dir, apiKey: account.apiKey, beforeTraffic });
+    const platform = await startPlatform(context, { ...options, dataDir: options.dataDir ?? context.store.dir, apiKey: account.apiKey, beforeTraffic });
     banner(context, account, platform);
     return { platform, account, stop: () => platform.stop() };
   };

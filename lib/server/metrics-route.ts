@@ -70,6 +70,7 @@ export function metricsRoute(source: ScrapeSource, headers: Readonly<Record<stri
     try {
       shared = await scrape(format);
     } catch (error: unknown) {
+      if (error instanceof HttpError) throw error; // a source that knows its status (a fleet engine's 503)
       throw new HttpError(500, `scrape failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     // A client that left while the scrape ran has closed its answer already: no 'close' is coming.

@@ -77,6 +77,8 @@ export interface MetricsServerOptions {
   accessLog?: AccessLog;
   /** Sent as `Omen-Catalog-Version` with every metrics answer, so clients (the dashboard page) can show it. */
   catalogVersion?: string;
+  /** What /healthz adds about the metrics source (a fleet engine's last evaluation); 503 when not ok. */
+  health?: () => { ok: boolean; text: string };
 }
 
 export interface CloseResult {
@@ -127,7 +129,17 @@ export class MetricsServer {
     this.router.route('GET', METRICS_PATH, metricsRoute(options.source, versionHeader));
     // The page holds no data (it fetches the metrics route with the user's key), so it needs none itself.
     this.router.route('GET', DASHBOARD_PATH, dashboardRoute(), { auth: false });
-    this.router.route('GET', HEALTH_PATH, ({ res }) => sendText(res, this.closing ? 503 : 200, this.closing ? 'shutting down' : 'ok'), { auth: false });
+    const health = options.health ?? (() => ({ ok: true, text: 'ok' }));
+    this.router.route(
+      'GET',
+      HEALTH_PATH,
+      ({ res }) => {
+        if (this.closing) return sendText(res, 503, 'shutting down');
+        const { ok, text } = health();
+        sendText(res, ok ? 200 : 503, text);
+      },
+      { auth: false },
+    );
     this.#accessLog = options.accessLog;
     const httpOptions = {
       headersTimeout: this.limits.headersTimeoutMs,
