@@ -26,7 +26,15 @@ export function grpcCodeForHttp(status: number): number {
   return GRPC_CODES[status] ?? (status >= 500 ? 13 : 2);
 }
 
-/** The same code as a label value: `'5'` for 404. */
+/** gRPC's codes 0..16 as label values, made once so a record does not build a string. */
+const CODE_LABELS: readonly string[] = Array.from({ length: 17 }, (_, code) => String(code));
+
+/** A gRPC code as a label value (`'5'`); an out-of-range code is spelled out rather than refused. */
+export function grpcLabel(code: number): string {
+  return CODE_LABELS[code] ?? String(code);
+}
+
+/** The code for an HTTP status as a label value: `'5'` for 404. No allocation. */
 export function grpcStatusOf(httpStatus: number): string {
-  return String(grpcCodeForHttp(httpStatus));
+  return grpcLabel(grpcCodeForHttp(httpStatus));
 }

@@ -217,7 +217,7 @@ export class MetricsInstrumentation {
       this.#latencyTotal?.observe(latency);
       this.#latencyByServiceCache?.get2(id, name).observe(latency);
     }
-    this.raw?.getFeatures(region, id, name, record.status, calls, latency);
+    this.raw?.getFeatures(region, id, name, record.status, calls, latency, record.grpcCode);
     if (this.#errors !== undefined) {
       this.#errors.markTotal(1);
       if (record.status >= 400) this.#errorsByStatus!.get1(record.status).mark(1);

@@ -9,7 +9,7 @@ import type { Registry } from '../registry.js';
 import type { EluSource } from '../window/utilization.js';
 import { nodeEventLoop } from '../window/utilization.js';
 import { ChildCache } from './child-cache.js';
-import { grpcStatusOf } from './grpc-status.js';
+import { grpcLabel, grpcStatusOf } from './grpc-status.js';
 import { AGE_BUCKETS, LATENCY_BUCKETS, PLACE_LABELS, RAW, ROWS_PER_SECOND_BUCKETS, SERVICE_LABELS, VIEW_LABELS } from './raw-names.js';
 
 export interface RawSeriesOptions {
@@ -120,18 +120,20 @@ export class RawSeries {
   }
 
   /** One get-features request: `calls` calls of one service, answered `status` after `latency` s (if served). */
-  getFeatures(region: string | undefined, id: string, name: string, status: number, calls: number, latency: number | undefined): void {
+  getFeatures(region: string | undefined, id: string, name: string, status: number, calls: number, latency: number | undefined, grpcCode?: number): void {
+    // The code the caller's error body carried, else the one its HTTP status maps to.
+    const grpc = grpcCode === undefined ? grpcStatusOf(status) : grpcLabel(grpcCode);
     if (region === undefined || region === this.region) {
       this.#callsHere.get2(id, name).inc(calls);
       this.#responsesHere.get1(status).inc(1);
-      this.#grpcHere.get1(grpcStatusOf(status)).inc(1);
+      this.#grpcHere.get1(grpc).inc(1);
       if (latency !== undefined) this.#latencyHere.get2(id, name).observe(latency);
       return;
     }
     const group = this.serverGroup;
     this.#calls.labels(region, group, id, name).inc(calls);
     this.#responses.labels(region, group, status).inc(1);
-    this.#grpc.labels(region, group, grpcStatusOf(status)).inc(1);
+    this.#grpc.labels(region, group, grpc).inc(1);
     if (latency !== undefined) this.#latency.labels(region, group, id, name).observe(latency);
   }
 
