@@ -21,6 +21,7 @@ import { hasUtf8Names } from './metrics/family-model.js';
 import { needsOtherPath, writeOther } from './metrics/other-formats.js';
 import { ParseError } from './exposition/parse/parser.js';
 import { checkFamilyModel } from './exposition/parse/model-check.js';
+import { escapeName } from './exposition/names.js';
 import { Counter } from './metrics/counter.js';
 import { METRIC_TYPES } from './exposition/model.js';
 import { MetricError, quote } from './metrics/errors.js';
@@ -428,6 +429,19 @@ interface CollectorState {
   warned: boolean;
 }
 
+/** The family with each name as the `underscores` escaping scheme writes it (legacy names are unchanged). */
+function underscoreSpelling(family: FamilyModel): FamilyModel {
+  return {
+    ...family,
+    name: escapeName(family.name, 'underscores'),
+    samples: family.samples.map((sample) => ({
+      ...sample,
+      name: escapeName(sample.name, 'underscores'),
+      labels: sample.labels.map(([name, value]) => [escapeName(name, 'underscores', true), value] as const),
+    })),
+  };
+}
+
 /**
  * A collector's family must be writable, or one bad collector would make the whole exposition invalid:
  * typed fields, a valid name and type, and then the strict parser's rules applied to the model (model-check.ts).
@@ -447,7 +461,9 @@ function checkCollected(collector: string, family: FamilyModel, nameValidation: 
     }
   }
   try {
-    checkFamilyModel(family); // the parser's rules on the model itself: no write-and-parse round trip
+    // The parser's rules on the model itself, with no write-and-parse round trip. Names were judged above by
+    // the registry's rules; UTF-8 ones are checked as the underscores a legacy scrape writes them with.
+    checkFamilyModel(nameValidation === 'legacy' ? family : underscoreSpelling(family));
   } catch (error: unknown) {
     if (!(error instanceof ParseError)) throw error;
     throw new MetricError('invalid-value', `${where} that is not valid OpenMetrics: ${error.detail}`);

@@ -7,6 +7,7 @@ import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs
 import { createServer, type AddressInfo } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dashboardLink } from '../../lib/platform/demo.js';
 
 const CLI = fileURLToPath(new URL('../../lib/cli.js', import.meta.url));
 const WINDOW = '1m'; // a short window, so the fleet's rates read true a minute after start
@@ -65,6 +66,7 @@ try {
   const url = `http://127.0.0.1:${port}/api/v1/observability/metrics`;
   console.log(`fleet: the Metrics API for the fleet: ${url} (rates over ${WINDOW}; give it a minute)`);
   console.log(`fleet: API key: ${apiKey}`);
+  console.log(`fleet: dashboard: ${dashboardLink(url, apiKey)}`);
   console.log(`fleet:   curl -H "Authorization: Tecton-key ${apiKey}" ${url}`);
   console.log('fleet: Ctrl-C stops all of them');
 } catch (error: unknown) {

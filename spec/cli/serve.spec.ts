@@ -150,7 +150,7 @@ test('--catalog 0.9 and 1.1 select a built-in version; with --demo every metric 
   const s = serve(['--demo', '--catalog', '1.1']);
   try {
     const port = await portOf(s);
-    await s.line(/\(catalog 1\.1, region us-west-2\)/);
+    await s.line(/\(catalog 1\.1, region us-west-2[,)]/);
     const key = (await s.line(/^omen demo: API key: (\S+)$/m))[1]!;
     const catalog = catalogVersion('1.1');
     // Every family has a series once the demo has answered a 404, a 400 and run a few micro-batches.

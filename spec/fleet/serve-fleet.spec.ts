@@ -69,7 +69,7 @@ test('omen catalog rules prints rules promtool accepts; bad arguments are usage 
     assert.is(check.status, 0, check.stdout + check.stderr);
   } else console.log('serve-fleet: promtool check skipped: no "promtool" on PATH');
   assert.is((await cli(['catalog', 'rules', '--window', 'soon'])).status, 2);
-  assert.match((await cli(['catalog', 'rules', '--catalog', '9.9'])).stderr, /invalid --catalog "9.9": built-in versions are 0\.7/);
+  assert.match((await cli(['catalog', 'rules', '--catalog', '9.9'])).stderr, /unknown catalog version "9\.9": the built-in versions are 0\.7, 0\.9, 1\.1/);
   assert.match((await cli(['catalog', 'lint'])).stderr, /unknown sub-command "lint"/);
 });
 
