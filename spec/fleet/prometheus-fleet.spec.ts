@@ -18,6 +18,7 @@ import { FleetSource } from '../../lib/fleet/fleet-source.js';
 import { PrometheusClient } from '../../lib/fleet/prometheus-client.js';
 import { METRICS_PATH } from '../../lib/server/metrics-route.js';
 import { findOnPath } from '../support/processes.js';
+import { waitFor } from '../support/wait.js';
 import { tempDir } from '../server/harness.js';
 import { compareFleet, directQueries } from './compare.js';
 import { CLI, get, omenServe, portOf, scrapeJob, seriesOf, settledEvaluations, startInstances, startPrometheus, until } from './support.js';
@@ -105,7 +106,9 @@ if (binary === undefined) {
     const source = new FleetSource({ engine: client, engineName: 'prometheus', catalog, windowMs: 20_000, cacheTtlMs: 0 });
     // Only evaluations no scrape was still arriving at compare exactly: a sample stored after the rules ran
     // is in a later evaluation but not in the recorded one.
-    const settled = await settledEvaluations(engine.url, 'feature_service_requests_total_rate');
+    // On a loaded machine a scrape can still be arriving at every evaluation for a while: look again for 30 s.
+    let settled: number[] = [];
+    await waitFor('a settled rule evaluation', async () => (settled = await settledEvaluations(engine.url, 'feature_service_requests_total_rate')).length > 0, 30_000).catch(() => {});
     assert.ok(settled.length > 0, `a rule evaluation with every scrape stored before it:\n${engine.proc.output().slice(-2000)}`);
     const stamp = settled[0]!;
     const served = seriesOf(renderPrometheus(await source.evaluate(stamp * 1000)));
