@@ -1,6 +1,7 @@
 // MIGRATING.md runs: every ```js block is written to its own module in a temporary project where `omen`
 // resolves to this checkout (through package.json's exports, as an installed copy would), then run by node.
-// The Pushgateway snippet pushes to a real Pushgateway (Debian's), started on a free port.
+// The Pushgateway snippet pushes to a real Pushgateway (Debian's), started on a free port and handed to it as
+// PUSHGATEWAY_URL; the Cluster snippet forks itself as real node:cluster workers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ChildProcess } from 'node:child_process';
@@ -46,7 +47,7 @@ test.after(async () => {
 
 test('MIGRATING.md has a runnable snippet for each prom-client feature it maps', () => {
   const sections = new Set(snippets.map((snippet) => snippet.section));
-  for (const section of ['Registry', 'Metric classes and labels', 'Timers', 'collect()', 'collectDefaultMetrics', 'Exemplars', 'metrics() and contentType', 'getSingleMetric and resetMetrics', 'Pushgateway']) {
+  for (const section of ['Registry', 'Metric classes and labels', 'Timers', 'collect()', 'collectDefaultMetrics', 'Exemplars', 'metrics() and contentType', 'getSingleMetric and resetMetrics', 'Pushgateway', 'Cluster']) {
     assert.ok(sections.has(section), `a snippet under "${section}"`);
   }
 });
