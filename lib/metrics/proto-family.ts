@@ -7,7 +7,7 @@ import type { FamilyModel, LabelPair } from '../exposition/model.js';
 import { ByteWriter } from '../exposition/byte-writer.js';
 import { OPENMETRICS } from '../exposition/formats.js';
 import { parse } from '../exposition/parse/parser.js';
-import { protobufName, writeCount, writeFamilyMessage, writeLabels, writeNative, writeTimestamp } from '../exposition/proto/encode.js';
+import { protobufName, writeCount, writeExemplar, writeFamilyMessage, writeLabels, writeNative, writeTimestamp } from '../exposition/proto/encode.js';
 import * as S from '../exposition/proto/schema.js';
 import { ProtoWriter } from '../exposition/proto/writer.js';
 import { Counter, type CounterChild } from './counter.js';
@@ -82,6 +82,7 @@ function encoderFor(family: AnyFamily): Encode | undefined {
       const c = child as CounterChild;
       const at = w.begin(S.Metric.counter);
       w.doubleField(S.Counter.value, c.value);
+      if (c.exemplar !== undefined) writeExemplar(w, S.Counter.exemplar, c.exemplar);
       writeTimestamp(w, S.Counter.createdTimestamp, c.created);
       w.end(at);
     };
@@ -104,11 +105,15 @@ function encoderFor(family: AnyFamily): Encode | undefined {
       writeCount(w, S.Histogram.sampleCount, S.Histogram.sampleCountFloat, total);
       w.doubleField(S.Histogram.sampleSum, h.sum);
       let cumulative = 0;
+      // Exemplars recorded with observe() (histograms only): the latest one per bucket, as in OpenMetrics.
+      const exemplars = 'exemplars' in h ? h.exemplars : undefined;
       for (let i = 0; i < bounds.length; i++) {
         cumulative += h.counts[i]!;
         const bucket = w.begin(S.Histogram.bucket);
         writeCount(w, S.Bucket.cumulativeCount, S.Bucket.cumulativeCountFloat, cumulative);
         w.doubleField(S.Bucket.upperBound, bounds[i]!);
+        const exemplar = exemplars?.[i];
+        if (exemplar !== undefined) writeExemplar(w, S.Bucket.exemplar, exemplar);
         w.end(bucket);
       }
       if (h.native !== undefined) writeNative(w, h.native.snapshot());

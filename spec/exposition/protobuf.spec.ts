@@ -68,6 +68,20 @@ test('a registry of every type: the protobuf scrape decodes to the OpenMetrics s
   assert.equal(only.samples.find((s) => s.name === 'native_only_count')!.native!.schema, -1);
 });
 
+test('exemplars recorded with inc() and observe() are in the protobuf scrape as in the OpenMetrics one', async () => {
+  const registry = new Registry({ clock: new FakeClock(1_700_000_000_000) });
+  const requests = registry.counter({ name: 'requests', help: 'R.' });
+  const latency = registry.histogram({ name: 'latency_seconds', help: 'L.', buckets: [0.1, 1] });
+  requests.labels().inc(1, { trace_id: 'abc' });
+  latency.labels().observe(0.5, { trace_id: 'def' });
+  const decoded = decodeProtobuf(await registry.scrape(PROTOBUF));
+  const text = parse((await registry.scrape(OPENMETRICS)).toString(), { format: 'openmetrics' });
+  const exemplars = (families: FamilyModel[]) =>
+    families.flatMap((family) => family.samples.filter((sample) => sample.exemplar !== undefined).map((sample) => [sample.name, sample.exemplar!.labels, sample.exemplar!.value]));
+  assert.equal(exemplars(decoded), [['requests_total', [['trace_id', 'abc']], 1], ['latency_seconds_bucket', [['trace_id', 'def']], 0.5]]);
+  assert.equal(exemplars(decoded), exemplars(text));
+});
+
 test('a second protobuf scrape with nothing changed gives the same bytes; a change shows in the next one', async () => {
   const registry = registryOfEveryType();
   const first = await registry.scrape(PROTOBUF);
