@@ -12,6 +12,8 @@ import { systemClock } from '../clock.js';
 import { ByteWriter } from '../exposition/byte-writer.js';
 import { PROMETHEUS } from '../exposition/formats.js';
 import { writeFamilyModel } from '../exposition/model-writer.js';
+import { encodeProtobuf } from '../exposition/proto/encode.js';
+import { PROTOBUF } from '../exposition/proto/format.js';
 import { MetricError, quote } from '../metrics/errors.js';
 import { exportFamilyState, exportModelState, GAUGE_AGGREGATES } from '../metrics/state/index.js';
 import { mergeStates } from './merge.js';
@@ -84,6 +86,8 @@ export class ClusterRegistry {
   /** Like Registry.lease(): the bytes stay valid until release() (here each scrape has its own buffer). */
   async lease(format: ExpositionFormat = PROMETHEUS): Promise<ScrapeLease> {
     const families = await this.collectMerged();
+    // Prometheus with native histograms asks for protobuf: the merged native buckets are only in that format.
+    if (format === PROTOBUF) return { bytes: encodeProtobuf(families), release: () => {} };
     const writer = new ByteWriter();
     for (const family of families) writeFamilyModel(writer, family, format);
     writer.ascii(format.trailer);

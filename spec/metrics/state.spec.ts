@@ -1,14 +1,18 @@
 // Each metric type's merge rule, on states exported from real registries (as cluster workers send them,
 // JSON round trip included): what adds, what takes the max, min, average or first, what is left out.
-import type { FamilyModel } from '../../lib/exposition/model.js';
+import type { FamilyModel, NativeBucketsModel } from '../../lib/exposition/model.js';
 import type { FamilyState, GaugeAggregate } from '../../lib/metrics/state/index.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FakeClock } from '../../lib/clock.js';
 import { mergeStates } from '../../lib/cluster/merge.js';
+import { ClusterRegistry } from '../../lib/cluster/primary.js';
+import { PROTOBUF } from '../../lib/exposition/proto/format.js';
 import { OPENMETRICS } from '../../lib/exposition/formats.js';
 import { writeModel } from '../../lib/exposition/model-writer.js';
 import { parse } from '../../lib/exposition/parse/parser.js';
+import { decodeProtobuf } from '../../lib/exposition/proto/decode.js';
+import { encodeProtobuf } from '../../lib/exposition/proto/encode.js';
 import { exportFamilyState, exportModelState } from '../../lib/metrics/state/index.js';
 import { Registry } from '../../lib/registry.js';
 
@@ -23,6 +27,42 @@ function merged(workers: number, define: (registry: Registry, w: number) => void
   parse(writeModel(result.families, OPENMETRICS), { format: 'openmetrics' }); // always strict OpenMetrics
   return result;
 }
+
+test('native histogram buckets merge exactly: the merged series equals one process that observed every value', () => {
+  const observations = Array.from({ length: 3 }, (_, w) => Array.from({ length: 400 }, (_, i) => ((i * 37 + w * 11) % 997) / 50 - 4));
+  // Worker 2 has a coarser schema (its maxBuckets forced halvings), so the merge must bring the others down to it.
+  const define = (registry: Registry, w: number) => {
+    const h = registry.histogram({ name: 'lat', help: 'L.', buckets: [1], native: { schema: 3, maxBuckets: w === 2 ? 40 : 160 } });
+    for (const value of observations[w]!) h.observe(value);
+  };
+  const { families } = merged(3, define);
+  const count = families[0]!.samples.find((sample) => sample.name === 'lat_count')!;
+  assert.is(count.value, 1200);
+  const mergedNative = count.native!;
+  const parts = [0, 1, 2].map((w) => {
+    const registry = new Registry({ clock: new FakeClock(), onError: () => {} });
+    define(registry, w);
+    return (registry.families[0] as unknown as { labels(): { nativeModel(): NativeBucketsModel } }).labels().nativeModel();
+  });
+  assert.ok(parts[2]!.schema < 3, `worker 2 halved its resolution (schema ${parts[2]!.schema})`);
+  assert.is(mergedNative.schema, parts[2]!.schema);
+  // The reference: one histogram at the merged schema that saw every value.
+  const single = new Registry({ clock: new FakeClock() }).histogram({ name: 'lat', help: 'L.', buckets: [1], native: { schema: mergedNative.schema, maxBuckets: 10_000 } });
+  for (const value of observations.flat()) single.observe(value);
+  assert.equal(mergedNative, single.labels().nativeModel());
+  // What a primary serves Prometheus with native histograms: the merged buckets in the protobuf format.
+  const [decoded] = decodeProtobuf(encodeProtobuf(families));
+  assert.equal(decoded!.samples.find((sample) => sample.name === 'lat_count')!.native, mergedNative);
+});
+
+test("a ClusterRegistry answers protobuf with the merged native buckets (the primary's own registry as the only process)", async () => {
+  const registry = new Registry({ clock: new FakeClock() });
+  const h = registry.histogram({ name: 'lat', help: 'L.', native: true });
+  for (const value of [0.001, 0.01, 0.1, 1, 10]) h.observe(value);
+  const primary = new ClusterRegistry({ workers: () => [], registry });
+  const [family] = decodeProtobuf(await primary.scrape(PROTOBUF)).filter((f) => f.name === 'lat');
+  assert.equal(family!.samples.find((sample) => sample.name === 'lat_count')!.native, h.labels().nativeModel());
+});
 
 function values(families: FamilyModel[], sample: string): Array<[string, number]> {
   return families.flatMap((f) => f.samples.filter((s) => s.name === sample).map((s) => [s.labels.map(([k, v]) => `${k}=${v}`).join(','), s.value] as [string, number]));

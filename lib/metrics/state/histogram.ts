@@ -1,13 +1,14 @@
-// Histogram and gauge-histogram state and merge: bucket counts and sums add across processes; a classic
-// histogram's `_created` is the earliest. Export O(series × buckets), merge O(series × buckets × workers).
+// Histogram and gauge-histogram state and merge: bucket counts and sums add across processes, native buckets
+// too (native.ts); a classic histogram's `_created` is the earliest. Export O(series × buckets), merge O(series × buckets × workers).
 // Holds: merged buckets are exact sums. A worker whose bounds differ from the first worker's (a deploy
 // that changed them mid-roll) cannot be added bucket by bucket, so its series are left out of the family.
-import type { FamilyModel, SampleModel } from '../../exposition/model.js';
+import type { FamilyModel, NativeBucketsModel, SampleModel } from '../../exposition/model.js';
 import type { GaugeHistogram } from '../gaugehistogram.js';
 import type { Histogram } from '../histogram.js';
 import type { FamilyState, MergeOptions } from './shape.js';
 import { formatCanonical } from '../../exposition/numbers.js';
 import { model, sample } from './counter.js';
+import { mergeNative } from './native.js';
 import { baseState, decodeColumn, encodeColumn, labelPairs, unionSeries } from './shape.js';
 
 export function exportHistogramState(family: Histogram | GaugeHistogram): FamilyState {
@@ -25,6 +26,7 @@ export function exportHistogramState(family: Histogram | GaugeHistogram): Family
   state.bounds = [...family.buckets.bounds];
   state.columns = { counts: encodeColumn(counts), sum: encodeColumn(sum) };
   if (family.type === 'histogram') state.columns.created = encodeColumn(created);
+  if (family.native !== undefined) state.native = entries.map(([, child]) => child.nativeModel() ?? null);
   return state;
 }
 
@@ -37,6 +39,7 @@ export function mergeHistogram(all: readonly FamilyState[], options: MergeOption
   const counts = new Float64Array(series.length * width);
   const sum = new Float64Array(series.length);
   const created = new Float64Array(series.length).fill(Infinity);
+  const native: NativeBucketsModel[][] = Array.from({ length: series.length }, () => []);
   states.forEach((state, s) => {
     const n = state.series.length;
     const part = decodeColumn(state.columns.counts, n * width);
@@ -48,6 +51,8 @@ export function mergeHistogram(all: readonly FamilyState[], options: MergeOption
       for (let b = 0; b < width; b++) counts[at * width + b]! += part[i * width + b]!;
       sum[at]! += partSum[i]!;
       if (born[i]! < created[at]!) created[at] = born[i]!;
+      const buckets = state.native?.[i];
+      if (buckets !== undefined && buckets !== null) native[at]!.push(buckets);
     }
   });
   const gauge = first.kind === 'gaugehistogram';
@@ -64,11 +69,19 @@ export function mergeHistogram(all: readonly FamilyState[], options: MergeOption
       cumulative += counts[i * width + b]!;
       samples.push(sample(bucketName, [...labels, les[b]!], cumulative, stamp)); // the pairs are shared, not copied
     }
+    // Native buckets ride on the series' count sample, as the model defines them.
+    const buckets = mergeNative(native[i]!);
     if (gauge) {
-      samples.push(sample(`${first.name}_gcount`, labels, cumulative, stamp), sample(`${first.name}_gsum`, labels, sum[i]!, stamp));
+      const count = sample(`${first.name}_gcount`, labels, cumulative, stamp);
+      if (buckets !== undefined) count.native = buckets;
+      samples.push(count, sample(`${first.name}_gsum`, labels, sum[i]!, stamp));
       continue;
     }
-    if (totals) samples.push(sample(`${first.name}_count`, labels, cumulative, stamp), sample(`${first.name}_sum`, labels, sum[i]!, stamp));
+    if (totals) {
+      const count = sample(`${first.name}_count`, labels, cumulative, stamp);
+      if (buckets !== undefined) count.native = buckets;
+      samples.push(count, sample(`${first.name}_sum`, labels, sum[i]!, stamp));
+    }
     samples.push(sample(`${first.name}_created`, labels, created[i]!, stamp));
   }
   return model(first, samples);

@@ -1,7 +1,7 @@
 // Family state: what a cluster worker sends of one family, and the pieces every type's merge shares.
 // Numbers travel as base64 Float64 columns (exact, NaN and ±Inf kept, ~11 bytes a number); label values as
 // string lists. Scrape-time only. Holds: every column has one entry (or one stride) per series, in series order.
-import type { LabelPair, MetricType } from '../../exposition/model.js';
+import type { LabelPair, MetricType, NativeBucketsModel } from '../../exposition/model.js';
 import type { QuantileTarget } from '../../quantile/targets.js';
 
 /** Which merge rule a family follows: the metric type, refined for windowed gauges. */
@@ -33,6 +33,8 @@ export interface FamilyState {
   states?: string[];
   /** The family stamps its samples with the scrape time (the catalog's gauges). */
   timestamps?: boolean;
+  /** Native histogram buckets per series (null where a series has none), for histograms with the native option. */
+  native?: Array<NativeBucketsModel | null>;
   dropped: number;
   rejected: number;
 }
