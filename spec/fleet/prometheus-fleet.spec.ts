@@ -49,7 +49,10 @@ async function setUp(): Promise<Rig> {
   const keyFile = join(dir, 'tecton-api-key');
   writeFileSync(keyFile, `${apiKey}\n`, { mode: 0o600 });
   writeFileSync(join(dir, 'rules.yml'), execFileSync(process.execPath, [CLI, 'catalog', 'rules', '--window', WINDOW]));
-  const config = ['global:', '  scrape_interval: 1s', '  scrape_timeout: 1s', '  evaluation_interval: 1s', 'rule_files:', `  - ${join(dir, 'rules.yml')}`, scrapeJob(ports, keyFile), ''].join('\n');
+  // Rules every 1.3 s against scrapes every 1 s: Prometheus fixes each target's scrape phase and the group's
+  // evaluation phase, so with equal intervals one target scraping just before every evaluation would leave no
+  // settled evaluation to compare exactly (see settledEvaluations); unequal intervals make the phases drift.
+  const config = ['global:', '  scrape_interval: 1s', '  scrape_timeout: 1s', '  evaluation_interval: 1300ms', 'rule_files:', `  - ${join(dir, 'rules.yml')}`, scrapeJob(ports, keyFile), ''].join('\n');
   mkdirSync(join(dir, 'prometheus'));
   const engine = await startPrometheus(binary!, join(dir, 'prometheus'), config);
   const fleet = omenServe(['--source', 'prometheus', '--prometheus-url', engine.url, '--data-dir', dataDir, '--window', WINDOW, '--cache-ttl', '1s', '--query-timeout', `${QUERY_TIMEOUT_MS}ms`]);
