@@ -100,11 +100,14 @@ test('raw series at /metrics want a key unless --metrics-auth none; stream progr
     const [k, o] = await Promise.all([portOf(keyed), portOf(open)]);
     assert.is((await get(k, '/metrics')).status, 401);
     assert.is((await get(o, '/metrics')).status, 200);
+    // One clock reading for every time in the report: two readings can straddle a millisecond, and the age
+    // (timestamp − eventTime.min) would then read 5.001.
+    const now = Date.now();
     const report = {
       workspace: 'prod',
       feature_view_name: 'clicks',
       feature_view_id: 'fv-1',
-      progress: { timestamp: new Date().toISOString(), numInputRows: 3, inputRowsPerSecond: 3, eventTime: { min: new Date(Date.now() - 5000).toISOString(), max: new Date().toISOString() } },
+      progress: { timestamp: new Date(now).toISOString(), numInputRows: 3, inputRowsPerSecond: 3, eventTime: { min: new Date(now - 5000).toISOString(), max: new Date(now).toISOString() } },
     };
     const posted = await fetch(`http://127.0.0.1:${k}${STREAM_PROGRESS_PATH}`, { method: 'POST', headers: { Authorization: `Tecton-key ${apiKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify(report) });
     assert.is(posted.status, 204, await posted.text());
