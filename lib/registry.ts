@@ -19,13 +19,11 @@ import { PROMETHEUS } from './exposition/formats.js';
 import { writeFamilyModel } from './exposition/model-writer.js';
 import { hasUtf8Names } from './metrics/family-model.js';
 import { needsOtherPath, writeOther } from './metrics/other-formats.js';
-import { ParseError } from './exposition/parse/parser.js';
-import { checkFamilyModel } from './exposition/parse/model-check.js';
-import { escapeName } from './exposition/names.js';
+import { CollectorSet, type Collector } from './collectors.js';
+import { checkDefaultLabels, withLabels } from './default-labels.js';
 import { Counter } from './metrics/counter.js';
-import { METRIC_TYPES } from './exposition/model.js';
 import { MetricError, quote } from './metrics/errors.js';
-import { validateLabelNames, validateMetricName, validateOptionalBoolean } from './metrics/validate.js';
+import { validateOptionalBoolean } from './metrics/validate.js';
 import { Gauge } from './metrics/gauge.js';
 import { GaugeHistogram } from './metrics/gaugehistogram.js';
 import { Histogram } from './metrics/histogram.js';
@@ -40,9 +38,7 @@ import { writeFamilyProtobuf } from './metrics/proto-family.js';
 import { AverageGauge, MaxGauge, RateGauge, RatioGauge, UtilizationGauge } from './metrics/windowed-gauges.js';
 
 export type AnyFamily = Family<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-export type CollectorResult = readonly FamilyModel[] | void;
-/** Runs at every scrape: update families, or return extra families to write (sync or async). */
-export type Collector = () => CollectorResult | Promise<CollectorResult>;
+export type { Collector, CollectorResult } from './collectors.js';
 
 export interface RegistryOptions {
   /** Passed to every family the registry creates; tests pass a FakeClock. */
@@ -84,12 +80,11 @@ export class Registry {
   readonly clock: Clock;
   readonly #families: AnyFamily[] = [];
   readonly #takenNames = new Map<string, string>();
-  readonly #collectors: CollectorState[] = [];
+  readonly #collectors: CollectorSet;
   readonly #writers: ByteWriter[] = [];
   readonly #protoWriters: ProtoWriter[] = [];
   readonly #onError: ErrorSink | undefined;
   readonly #yieldEveryMs: number;
-  readonly #collectorTimeoutMs: number;
   readonly #nameValidation: NameValidation;
   /** Families whose names need the model path (UTF-8 names), decided once per family. */
   readonly #utf8 = new WeakMap<AnyFamily, boolean>();
@@ -101,7 +96,7 @@ export class Registry {
     this.clock = options.clock ?? systemClock;
     this.#onError = options.onError;
     this.#yieldEveryMs = options.yieldEveryMs ?? 5;
-    this.#collectorTimeoutMs = options.collectorTimeoutMs ?? 5000;
+    this.#collectors = new CollectorSet({ timeoutMs: options.collectorTimeoutMs ?? 5000, nameValidation: this.#nameValidation, onError: this.#onError });
     this.#defaultLabels = checkDefaultLabels(options.defaultLabels ?? {});
     this.#created = validateOptionalBoolean('registry', 'created', options.created) ?? true;
     for (const name of SELF_FAMILIES) {
@@ -219,7 +214,7 @@ export class Registry {
 
   /** Adds a callback run at every scrape before any family is written; see Collector. */
   addCollector(name: string, run: Collector): void {
-    this.#collectors.push({ name, run, failures: 0, inFlight: undefined, warned: false });
+    this.#collectors.add(name, run);
   }
 
   /**
@@ -243,7 +238,7 @@ export class Registry {
    * call it once the bytes are written out (e.g. on the HTTP response's 'close'). Release is idempotent.
    */
   async lease(format: ExpositionFormat = PROMETHEUS): Promise<ScrapeLease> {
-    const extra = await this.#runCollectors();
+    const extra = await this.#collectors.run((name: string) => this.#takenNames.has(name));
     if (isBinary(format)) return this.#leaseProtobuf(extra);
     const writer = this.#writers.pop() ?? new ByteWriter();
     let released = false;
@@ -290,7 +285,7 @@ export class Registry {
    * returned (a cluster worker runs this before it exports its families' state).
    */
   async collect(): Promise<FamilyModel[]> {
-    return this.#runCollectors();
+    return this.#collectors.run((name: string) => this.#takenNames.has(name));
   }
 
   /** lease() in Prometheus' protobuf format: each family's cached MetricFamily message, collectors' after. */
@@ -322,57 +317,6 @@ export class Registry {
     }
   }
 
-  /** Runs every collector at once, each bounded by the timeout; keeps the good results in order. */
-  async #runCollectors(): Promise<FamilyModel[]> {
-    if (this.#collectors.length === 0) return [];
-    const results = await Promise.allSettled(this.#collectors.map((collector) => this.#runOne(collector)));
-    const extra: FamilyModel[] = [];
-    results.forEach((result, i) => {
-      const collector = this.#collectors[i]!;
-      try {
-        if (result.status === 'rejected') throw result.reason;
-        for (const family of result.value ?? []) {
-          checkCollected(collector.name, family, this.#nameValidation);
-          const clash = this.#takenNames.has(family.name) || extra.some((other) => other.name === family.name);
-          if (clash) throw new MetricError('name-clash', `collector ${quote(collector.name)} returned family ${quote(family.name)}, which already exists`);
-          extra.push(family);
-        }
-      } catch (error: unknown) {
-        collector.failures++;
-        const message = error instanceof Error ? error.message : String(error);
-        const report = error instanceof MetricError ? error : new MetricError('invalid-value', `collector ${quote(collector.name)} failed: ${message}`);
-        if (this.#onError !== undefined) this.#onError(report);
-        else if (!collector.warned) {
-          collector.warned = true; // one warning per collector; the counter keeps counting
-          process.emitWarning(report.message, { type: 'MetricWarning', code: 'OMEN_COLLECTOR_FAILED' });
-        }
-      }
-    });
-    return extra;
-  }
-
-  async #runOne(collector: CollectorState): Promise<CollectorResult> {
-    // Overlapping scrapes share the collector's run in flight: each gets its families, and a slow or stuck
-    // collector is never started twice, so its calls cannot pile up.
-    if (collector.inFlight === undefined) {
-      const run = Promise.resolve().then(collector.run);
-      collector.inFlight = run;
-      const done = (): void => {
-        if (collector.inFlight === run) collector.inFlight = undefined;
-      };
-      run.then(done, done);
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.#collectorTimeoutMs} ms`)), this.#collectorTimeoutMs);
-    });
-    try {
-      return await Promise.race([collector.inFlight, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   /** The registry's own health: drops by the cardinality guard, refused records, failed collectors. */
   #selfMetrics(): FamilyModel[] {
     const families: FamilyModel[] = [];
@@ -384,7 +328,7 @@ export class Registry {
     };
     perFamily('omen_series_dropped', 'labels() calls for a new series refused because the family had reached maxChildren; their records were dropped.', (f) => f.droppedSeries);
     perFamily('omen_records_rejected', 'Records refused for invalid input (label values, negative increments, NaN...).', (f) => f.rejectedRecords);
-    const failed = this.#collectors.filter((collector) => collector.failures > 0);
+    const failed = this.#collectors.failures();
     if (failed.length > 0) {
       families.push({
         name: 'omen_collector_errors',
@@ -394,78 +338,5 @@ export class Registry {
       });
     }
     return families;
-  }
-}
-
-/** Default label names must be valid and values strings; `invalid metric name`-style errors name the value. */
-function checkDefaultLabels(labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
-  validateLabelNames('registry defaultLabels', Object.keys(labels));
-  for (const [name, value] of Object.entries(labels)) {
-    if (typeof value !== 'string') throw new MetricError('invalid-label-value', `registry defaultLabels: label ${name} has value ${quote(value)}: default label values must be strings`);
-  }
-  return Object.freeze({ ...labels });
-}
-
-/** A collector's (or the registry's own) family with the default labels first on each sample, unless it sets them itself. */
-function withLabels(family: FamilyModel, labels: Readonly<Record<string, string>>): FamilyModel {
-  const names = Object.keys(labels);
-  if (names.length === 0) return family;
-  return {
-    ...family,
-    samples: family.samples.map((sample) => {
-      const own = new Set(sample.labels.map(([name]) => name));
-      const extra = names.filter((name) => !own.has(name)).map((name) => [name, labels[name]!] as const);
-      return { ...sample, labels: [...extra, ...sample.labels] };
-    }),
-  };
-}
-
-interface CollectorState {
-  name: string;
-  run: Collector;
-  failures: number;
-  /** The run overlapping scrapes share; undefined between runs. */
-  inFlight: Promise<CollectorResult> | undefined;
-  warned: boolean;
-}
-
-/** The family with each name as the `underscores` escaping scheme writes it (legacy names are unchanged). */
-function underscoreSpelling(family: FamilyModel): FamilyModel {
-  return {
-    ...family,
-    name: escapeName(family.name, 'underscores'),
-    samples: family.samples.map((sample) => ({
-      ...sample,
-      name: escapeName(sample.name, 'underscores'),
-      labels: sample.labels.map(([name, value]) => [escapeName(name, 'underscores', true), value] as const),
-    })),
-  };
-}
-
-/**
- * A collector's family must be writable, or one bad collector would make the whole exposition invalid:
- * typed fields, a valid name and type, and then the strict parser's rules applied to the model (model-check.ts).
- */
-function checkCollected(collector: string, family: FamilyModel, nameValidation: NameValidation): void {
-  const where = `collector ${quote(collector)} returned family ${quote(family.name)}`;
-  validateMetricName(family.name, nameValidation);
-  if (!METRIC_TYPES.includes(family.type)) throw new MetricError('invalid-value', `${where} with unknown type ${quote(family.type)}`);
-  for (const sample of family.samples) {
-    if (typeof sample.name !== 'string' || !sample.name.startsWith(family.name)) {
-      throw new MetricError('invalid-name', `${where} with a sample named ${quote(sample.name)}: samples must start with the family name`);
-    }
-    validateMetricName(sample.name, nameValidation);
-    validateLabelNames(family.name, sample.labels.map(([name]) => name), [], nameValidation);
-    if (typeof sample.value !== 'number' || sample.labels.some(([, value]) => typeof value !== 'string')) {
-      throw new MetricError('invalid-value', `${where} with sample ${quote(sample.name)}: values must be numbers and label values strings`);
-    }
-  }
-  try {
-    // The parser's rules on the model itself, with no write-and-parse round trip. Names were judged above by
-    // the registry's rules; UTF-8 ones are checked as the underscores a legacy scrape writes them with.
-    checkFamilyModel(nameValidation === 'legacy' ? family : underscoreSpelling(family));
-  } catch (error: unknown) {
-    if (!(error instanceof ParseError)) throw error;
-    throw new MetricError('invalid-value', `${where} that is not valid OpenMetrics: ${error.detail}`);
   }
 }
