@@ -14,7 +14,7 @@ import { renderLabelPairs, renderLabelSet } from '../exposition/labels.js';
 import { writeExemplar } from '../exposition/model-writer.js';
 import { ByteArena } from './arena.js';
 import { SeriesCache } from './series-cache.js';
-import { isTrie, levelEntries, replace, Single, step, type Trie } from './label-trie.js';
+import { deletePath, leafEntries, replace, Single, step, type Trie } from './label-trie.js';
 import { MetricError, quote } from './errors.js';
 import type { NameValidation } from './validate.js';
 import { validateHelp, validateLabelNames, validateMetricName, validateOptionalBoolean, validatePositiveInteger, validateUnit } from './validate.js';
@@ -166,22 +166,8 @@ export abstract class Family<C extends Child, L extends LabelNames = LabelNames>
       if (key === undefined) return false;
       keys.push(key);
     }
-    const path: Trie<C>[] = [this.#trie];
-    for (let i = 0; i < keys.length - 1; i++) {
-      const next = step(path[i]!, keys[i]!);
-      if (!isTrie(next)) return false;
-      path.push(next);
-    }
-    const child = step(path[path.length - 1]!, keys[keys.length - 1]!);
-    if (child === undefined || isTrie(child)) return false;
-    // Delete the key from its level; a level left empty (a Single always is) leaves its parent too.
-    for (let i = path.length - 1; i >= 0; i--) {
-      const node = path[i]!;
-      if (node instanceof Map) {
-        node.delete(keys[i]!);
-        if (node.size > 0 || i === 0) break;
-      }
-    }
+    const child = deletePath<C>(this.#trie, keys);
+    if (child === undefined) return false;
     this.releaseChild(child);
     this.children.splice(this.children.indexOf(child), 1);
     this.arena.release(child, this.children);
@@ -236,16 +222,7 @@ export abstract class Family<C extends Child, L extends LabelNames = LabelNames>
    */
   seriesEntries(): Array<readonly [values: readonly string[], child: C]> {
     if (this.#unlabelled !== undefined) return [[[], this.#unlabelled]];
-    const entries: Array<readonly [readonly string[], C]> = [];
-    const depth = this.labelNames.length;
-    const walk = (node: Trie<C>, path: string[]): void => {
-      for (const [key, next] of levelEntries(node)) {
-        if (path.length + 1 === depth) entries.push([[...path, key], next as C]);
-        else walk(next as Trie<C>, [...path, key]);
-      }
-    };
-    walk(this.#trie, []);
-    return entries;
+    return leafEntries<C>(this.#trie, this.labelNames.length);
   }
 
   /** Sample names this family writes, for the registry's clash check ([S "Suffixes"]). */

@@ -31,7 +31,38 @@ export function replace<C>(node: Trie<C>, key: string, value: Trie<C> | C): void
   else node.next = value;
 }
 
-/** A level's entries, for walks at scrape time (cluster state export); never on a hot path. */
-export function levelEntries<C>(node: Trie<C>): Iterable<readonly [string, Trie<C> | C]> {
-  return node instanceof Map ? node : [[node.key, node.next]];
+/**
+ * Removes the leaf at `keys` (one key per level) and returns it; undefined when there is none. A level left
+ * empty (a Single always is) leaves its parent too; the root stays. O(depth).
+ */
+export function deletePath<C>(root: Trie<C>, keys: readonly string[]): C | undefined {
+  const path: Trie<C>[] = [root];
+  for (let i = 0; i < keys.length - 1; i++) {
+    const next = step(path[i]!, keys[i]!);
+    if (!isTrie(next)) return undefined;
+    path.push(next);
+  }
+  const leaf = step(path[path.length - 1]!, keys[keys.length - 1]!);
+  if (leaf === undefined || isTrie(leaf)) return undefined;
+  for (let i = path.length - 1; i >= 0; i--) {
+    const node = path[i]!;
+    if (node instanceof Map) {
+      node.delete(keys[i]!);
+      if (node.size > 0 || i === 0) break;
+    }
+  }
+  return leaf;
+}
+
+/** Every leaf `depth` levels down with the keys leading to it; allocates, so scrape time only (cluster export). */
+export function leafEntries<C>(root: Trie<C>, depth: number): Array<readonly [keys: readonly string[], leaf: C]> {
+  const entries: Array<readonly [readonly string[], C]> = [];
+  const walk = (node: Trie<C>, path: string[]): void => {
+    for (const [key, next] of node instanceof Map ? node : [[node.key, node.next] as const]) {
+      if (path.length + 1 === depth) entries.push([[...path, key], next as C]);
+      else walk(next as Trie<C>, [...path, key]);
+    }
+  };
+  walk(root, []);
+  return entries;
 }
