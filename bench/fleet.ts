@@ -4,11 +4,10 @@
 import type { Server } from 'node:http';
 import type { GroupResult, Row } from './report.js';
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { CATALOG_0_7 } from '../lib/catalog/catalog-0.7.js';
 import { loadCatalog } from '../lib/catalog/catalog.js';
 import { RawSeries } from '../lib/catalog/raw-series.js';
@@ -16,6 +15,7 @@ import { PROMETHEUS } from '../lib/exposition/formats.js';
 import { FleetSource } from '../lib/fleet/fleet-source.js';
 import { PrometheusClient } from '../lib/fleet/prometheus-client.js';
 import { Registry } from '../lib/registry.js';
+import { findOnPath, freePort } from '../spec/support/processes.js';
 import { quantile } from './harness.js';
 
 const WINDOW_MS = 10_000;
@@ -31,7 +31,7 @@ interface Fleet {
 export async function fleetGroup(): Promise<GroupResult> {
   const rows: Row[] = [];
   const notes: string[] = [];
-  const prometheus = onPath('prometheus');
+  const prometheus = findOnPath('prometheus');
   if (prometheus === undefined) {
     notes.push('Skipped: no "prometheus" binary on PATH (apt-get install -y prometheus).');
     return { group: 'fleet', title: 'Fleet mode: Metrics API scrapes evaluated on Prometheus', rows, notes };
@@ -127,25 +127,3 @@ async function timed(n: number, run: () => Promise<unknown>): Promise<number[]> 
   return times;
 }
 
-function onPath(name: string): string | undefined {
-  for (const folder of (process.env.PATH ?? '').split(delimiter)) {
-    try {
-      accessSync(join(folder, name), constants.X_OK);
-      return join(folder, name);
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createTcpServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}

@@ -3,11 +3,12 @@
 // prometheus` on PORT answering the Metrics API from it. Ctrl-C stops every child. Exit 2 without Prometheus.
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { delimiter, join, resolve } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dashboardLink } from '../../lib/platform/demo.js';
+// The repository's own helpers for running real programs (make fleet runs from a checkout, like the specs).
+import { findOnPath, freePort } from '../../spec/support/processes.js';
 
 const CLI = fileURLToPath(new URL('../../lib/cli.js', import.meta.url));
 const WINDOW = '1m'; // a short window, so the fleet's rates read true a minute after start
@@ -18,7 +19,7 @@ const INSTANCES = [
 ];
 
 const port = Number(process.argv[2] ?? process.env.PORT ?? 8080);
-const prometheus = onPath('prometheus');
+const prometheus = findOnPath('prometheus');
 if (prometheus === undefined) {
   console.error('make fleet needs Prometheus: sudo apt-get install -y prometheus');
   process.exit(2);
@@ -155,25 +156,3 @@ function prometheusConfig(ports: readonly number[]): string {
   ].join('\n');
 }
 
-function onPath(name: string): string | undefined {
-  for (const folder of (process.env.PATH ?? '').split(delimiter)) {
-    try {
-      accessSync(join(folder, name), constants.X_OK);
-      return join(folder, name);
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address() as AddressInfo;
-      probe.close(() => resolve(free));
-    });
-  });
-}
