@@ -2,19 +2,19 @@
 // panels with gridPos, datasource and targets, variables defined before use), the catalog one covers every
 // metric of every catalog version with its release stage; and every panel's PromQL, run by a real Prometheus
 // 2.42 scraping `omen serve --demo --catalog 1.1`, returns data. The runtime dashboard's queries run against
-// a process exposing lib/runtime's default metrics when that module is in the build (skipped otherwise).
+// a server exposing collectDefaultMetrics' families.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ChildProcess } from 'node:child_process';
 import type { DemoProcess } from '../support/demo-process.js';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CATALOG_VERSIONS, catalogVersion } from '../../lib/catalog/versions.js';
 import { negotiateFormat } from '../../lib/exposition/negotiate.js';
+import { collectDefaultMetrics } from '../../lib/runtime/default-metrics.js';
 import { Registry } from '../../lib/registry.js';
 import { startDemoProcess } from '../support/demo-process.js';
 import { findOnPath, freePort, stopChild } from '../support/processes.js';
@@ -153,7 +153,7 @@ if (prometheus === undefined) {
     try {
       demo = await startDemoProcess(['--catalog', '1.1']);
       const runtime = await runtimeTarget();
-      runtimeServer = runtime?.server;
+      runtimeServer = runtime.server;
       const keyFile = join(dir, 'tecton-api-key');
       writeFileSync(keyFile, `${demo.apiKey}\n`, { mode: 0o600 });
       let config = readFileSync(PROMETHEUS_EXAMPLE, 'utf8')
@@ -161,7 +161,7 @@ if (prometheus === undefined) {
         .replace('scrape_timeout: 10s', 'scrape_timeout: 1s')
         .replace('/etc/prometheus/tecton-api-key', keyFile)
         .replace("'127.0.0.1:8080'", `'127.0.0.1:${demo.port}'`);
-      if (runtime !== undefined) config += `  - job_name: node-runtime\n    static_configs:\n      - targets: ['127.0.0.1:${runtime.port}']\n`;
+      config += `  - job_name: node-runtime\n    static_configs:\n      - targets: ['127.0.0.1:${runtime.port}']\n`;
       writeFileSync(join(dir, 'prometheus.yml'), config);
       mkdirSync(join(dir, 'tsdb'));
       const web = `127.0.0.1:${await freePort()}`;
@@ -175,9 +175,7 @@ if (prometheus === undefined) {
         return ((await res.json()) as { data: { result: unknown[] } }).data.result.length;
       };
 
-      const boards: [string, Dashboard][] = [['catalog', load(CATALOG)]];
-      if (runtime !== undefined) boards.push(['runtime', load(RUNTIME)]);
-      else console.log(`grafana: skipped the runtime dashboard's queries: ${RUNTIME_SKIP}`);
+      const boards: [string, Dashboard][] = [['catalog', load(CATALOG)], ['runtime', load(RUNTIME)]];
       const pending = new Map<string, string>();
       for (const [name, board] of boards) {
         for (const panel of queryPanels(board)) for (const target of panel.targets!) pending.set(expand(target.expr), `${name}: "${panel.title}" ${target.refId}`);
@@ -199,14 +197,8 @@ if (prometheus === undefined) {
   });
 }
 
-const RUNTIME_MODULES = ['lib/runtime/index.js', 'lib/runtime/default-metrics.js'].map((path) => new URL(`../../${path}`, import.meta.url));
-const RUNTIME_SKIP = 'no lib/runtime (collectDefaultMetrics) in this build';
-
-/** A registry with lib/runtime's default metrics on a plain HTTP server, when that module is built; else undefined. */
-async function runtimeTarget(): Promise<{ server: Server; port: number } | undefined> {
-  const module = RUNTIME_MODULES.find((url) => existsSync(fileURLToPath(url)));
-  if (module === undefined) return undefined;
-  const { collectDefaultMetrics } = (await import(module.href)) as { collectDefaultMetrics: (registry: Registry) => unknown };
+/** A registry with the default runtime families on a plain HTTP server, for the runtime dashboard's queries. */
+async function runtimeTarget(): Promise<{ server: Server; port: number }> {
   const registry = new Registry();
   collectDefaultMetrics(registry);
   const server = createServer((req, res) => {
