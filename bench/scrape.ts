@@ -186,9 +186,13 @@ export async function scrapeGroup(): Promise<GroupResult> {
   for (let run = 0; run < 6; run++) {
     const omenFirst = run % 2 === 0;
     for (const side of omenFirst ? ['omen', 'peer'] : ['peer', 'omen']) {
-      gc(); // so neither side pays for a collection of the other's garbage
-      if (side === 'omen') omenBlocks.push((await longestBlock(async () => { large.touchAllOmen(); await large.omen.scrape(PROMETHEUS); })).longestMs);
-      else peerBlocks.push((await longestBlock(async () => { large.touchAllPeer(); await large.peer.metrics(); })).longestMs);
+      // Every series changed, then a collection (so neither side pays for the other's garbage), then the scrape
+      // alone: an application's record calls are spread over the scrape interval, not one burst inside the scrape.
+      if (side === 'omen') large.touchAllOmen();
+      else large.touchAllPeer();
+      gc();
+      if (side === 'omen') omenBlocks.push((await longestBlock(() => large.omen.scrape(PROMETHEUS))).longestMs);
+      else peerBlocks.push((await longestBlock(() => large.peer.metrics())).longestMs);
     }
   }
   const worst = Math.max(...omenBlocks);
@@ -203,14 +207,14 @@ export async function scrapeGroup(): Promise<GroupResult> {
     omen: { value: median(omenBlocks), low: Math.min(...omenBlocks), high: worst },
     peer: { value: median(peerBlocks), low: Math.min(...peerBlocks), high: Math.max(...peerBlocks) },
     ratio: `${times(median(peerBlocks) / median(omenBlocks))} shorter than prom-client`,
-    goal: '≤ 20 ms (the worst of the 6)',
-    met: worst <= 20,
+    goal: '< 10 ms (the worst of the 6)',
+    met: worst < 10,
   });
   notes.push(
     'Every series changed: each scrape first increments all series on both sides (those calls are in both figures), so omen re-formats every line. One series per family: 20 increments, after which omen re-formats those 20 lines and copies the rest from its per-series cache, while prom-client formats everything.',
     "omen's scrape returns a Buffer ready to send; prom-client's returns a string that still has to be encoded for the socket (not in its figure).",
     'Where the every-series-changed time goes: values that are not integers are written by a shortest round-trip writer (lib/exposition/shortest.ts: exact two-product and two-sum arithmetic, the same digits as String(x)) straight into the buffer; integers take a two-digits-per-step loop; series names and label sets are copied four bytes at a time; each family\'s cache block and offset arrays are reused. scrape() then copies the whole exposition into a fresh Buffer the caller keeps (a large allocation per scrape); lease() lends the pooled bytes instead, as the HTTP route does.',
-    'Event-loop block: a setImmediate chain timestamps every loop turn during the scrape; the widest gap is the longest stretch nothing else could run. The spread shows the shortest and the longest of the 6 scrapes; a full GC runs before each, so neither side\'s pause comes from the other\'s garbage.',
+    'Event-loop block: a setImmediate chain timestamps every loop turn during the scrape; the widest gap is the longest stretch nothing else could run. The spread shows the shortest and the longest of the 6 scrapes. Before each, every series is incremented and then a full GC runs, outside the measured stretch (until 2026-12-03 the 100,000 increments, 5 to 9 ms after a full GC, sat inside it). omen yields every `yieldEveryMs` (5 ms) between families and copies scrape()\'s result in 1 MiB slices with a chance to yield between them: on this VM fresh memory costs a page fault per 4 KiB page, ~24 ms for the 8.5 MB copy in one piece.',
   );
   return { group: 'scrape', title: 'Scrape (serialization)', rows, notes };
 }

@@ -201,6 +201,29 @@ test('a scrape longer than yieldEveryMs lets the event loop run between families
   assert.not.ok(await ranDuringScrape(60_000), 'a scrape within budget runs in one stretch');
 });
 
+test('scrape() copies a large exposition in slices, letting the event loop run between them', async () => {
+  const registry = new Registry({ clock: new FakeClock(), yieldEveryMs: 0 });
+  const gauge = registry.gauge({ name: 'g', help: '', labelNames: ['path'], maxChildren: 40_000 });
+  const padding = 'x'.repeat(80);
+  for (let i = 0; i < 35_000; i++) gauge.labels(`/${padding}/${i}`).set(i + 0.5);
+  let turns = 0;
+  let scraping = true;
+  const count = (): void => {
+    if (!scraping) return;
+    turns++;
+    setImmediate(count);
+  };
+  setImmediate(count);
+  const copy = await registry.scrape();
+  scraping = false;
+  assert.ok(copy.length > 3 << 20, `the exposition is ${copy.length} bytes, meant to be over 3 MiB`);
+  // One turn after the family, then one before each of the (at least 4) 1 MiB slices of the copy.
+  assert.ok(turns >= 1 + Math.floor(copy.length / (1 << 20)), `the loop ran ${turns} times during the scrape`);
+  const lease = await registry.lease();
+  assert.ok(lease.bytes.equals(copy), 'the sliced copy holds every byte');
+  lease.release();
+});
+
 test('a lease lends the same bytes a scrape copies, stays intact until released, and is reused after', async () => {
   const registry = quiet();
   const gauge = registry.gauge({ name: 'g', help: '', labelNames: ['i'] });
