@@ -2,7 +2,7 @@
 // of pre-rendered bytes plus number formatting, not string building. Appends are amortised O(length);
 // the buffer doubles when full and is never shrunk (the next scrape of the same registry fits).
 import { formatValue } from './numbers.js';
-import { writeInteger, writeShortest } from './shortest.js';
+import { SHORTEST_INPUT, writeInteger, writeShortestInput } from './shortest.js';
 
 const MIN_CAPACITY = 4096;
 // Buffer's copy accepts any Uint8Array as its source when called on it.
@@ -74,7 +74,7 @@ export class ByteWriter {
   /**
    * Appends a sample value, spelled exactly as formatValue() (shortest round-trip) spells it. Safe
    * integers take a digit loop (~10 ns); other doubles in (1e-6, 1e17) the shortest-digits writer
-   * (~30 ns, exact: shortest.ts); the rest (tiny, huge, NaN, ±Inf, -0) go through formatValue().
+   * (~55 ns for 17 digits, exact: shortest.ts); the rest (tiny, huge, NaN, ±Inf, -0) go through formatValue().
    */
   value(value: number): void {
     if (Number.isSafeInteger(value) && (value !== 0 || 1 / value > 0)) return this.#digits(value);
@@ -82,7 +82,8 @@ export class ByteWriter {
       if (this.#length + 26 > this.#buffer.length) this.#grow(26);
       const negative = value < 0;
       if (negative) this.#buffer[this.#length] = 0x2d;
-      const end = writeShortest(this.#buffer, this.#length + (negative ? 1 : 0), negative ? -value : value);
+      SHORTEST_INPUT[0] = negative ? -value : value;
+      const end = writeShortestInput(this.#buffer, this.#length + (negative ? 1 : 0));
       if (end >= 0) {
         this.#length = end;
         return;
