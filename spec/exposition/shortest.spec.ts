@@ -85,6 +85,10 @@ test('edge cases: powers of ten, range ends, 2^53 neighbours, ties and the carry
   for (let j = -8; j <= 8; j++) cases.push(2 ** 53 + j * 2, 2 ** 53 + j / 2);
   cases.push(1e17 * (1 - 2 ** -53), 2 ** 56, 2 ** 56 - 8, 123456789012345680, 5e-324 * 2 ** 1000, Number.MAX_SAFE_INTEGER + 0.5);
   cases.push(124.45599999999999, 0.000001234, 4.35, 0.07, 1692222226.141, 2 ** -20, 2 ** 56 + 16);
+  // Around the three-decimals shortcut: its lower end, its limit (2^53 / 10^4), and values it must decline.
+  const limit = 2 ** 53 / 1e4;
+  cases.push(0.001, 0.0009999999999999998, 0.0015, 0.999, 0.9995, 123.456, 123.4560000000001, 100000000000.001);
+  cases.push(limit, limit * (1 - 2 ** -52), 900719925474.099, 900719925474.1, 900719925473.999, 1e11 + 0.5, 2 ** 39 + 0.125);
   for (const value of cases) {
     if (!inRange(value)) {
       assert.is(writeShortest(target, 0, value), -1, `out of range: ${value}`);
