@@ -45,18 +45,39 @@ for (let i = 0; i < 100; i++) {
  * or -1 without writing when the value is outside (1e-6, 1e17). `target` needs 24 free bytes.
  */
 export function writeShortest(target: Uint8Array, at: number, value: number): number {
-  SHORTEST_INPUT[0] = value;
+  VALUE_INPUT[0] = value;
   return writeShortestInput(target, at);
 }
 
 /**
- * Where a hot caller puts the value for writeShortestInput(): a double passed as an argument to a call
- * V8 does not inline is boxed in a fresh 16-byte heap number, one per sample written; a typed-array slot is not.
+ * Where a hot caller puts the value for writeValueInput(): a double passed as an argument to a call V8
+ * does not inline is boxed in a fresh 16-byte heap number, one per sample written; a typed-array slot is not.
  */
-export const SHORTEST_INPUT = bits;
+export const VALUE_INPUT = bits;
 
-/** writeShortest() of the value in SHORTEST_INPUT[0]. */
-export function writeShortestInput(target: Uint8Array, at: number): number {
+/**
+ * Writes the value in VALUE_INPUT[0] as String() spells it (sign, safe integers, then shortest digits) and
+ * returns the end; -1 without writing for what it leaves to the caller: -0, NaN, ±Infinity, and magnitudes
+ * outside (1e-6, 1e17) that are not safe integers. `target` needs 26 free bytes. Leaves VALUE_INPUT[0] as it found it.
+ */
+export function writeValueInput(target: Uint8Array, at: number): number {
+  const value = bits[0]!;
+  if (value > 0) return Number.isSafeInteger(value) ? writeIntegerInput(target, at) : writeShortestInput(target, at);
+  if (value === 0) {
+    if (1 / value < 0) return -1;
+    target[at] = 0x30;
+    return at + 1;
+  }
+  if (!(value < 0)) return -1; // NaN
+  bits[0] = -value;
+  const end = Number.isSafeInteger(-value) ? writeIntegerInput(target, at + 1) : writeShortestInput(target, at + 1);
+  bits[0] = value;
+  if (end >= 0) target[at] = 0x2d;
+  return end;
+}
+
+/** writeShortest() of the value in VALUE_INPUT[0]. */
+function writeShortestInput(target: Uint8Array, at: number): number {
   const value = bits[0]!;
   if (!(value > 1e-6 && value < 1e17) || !LITTLE_ENDIAN) return -1;
   // At most three decimals (gauges like 123.456, 0.25): below THOUSANDTHS_LIMIT, v·1000 lies within 0.2 of
@@ -64,7 +85,7 @@ export function writeShortestInput(target: Uint8Array, at: number): number {
   // spelling exists, as decimals 0.001 apart cannot both round to v. ~8 ns; other values pay ~4 ns for the try.
   if (value >= 0.001 && value < THOUSANDTHS_LIMIT) {
     const thousandths = Math.round(value * 1000);
-    if (thousandths / 1000 === value) return writeThousandths(target, at, thousandths);
+    if (thousandths / 1000 === value) return writeThousandths(target, at);
   }
   const high = words[1]!;
   const exponent = high >>> 20;
@@ -110,14 +131,18 @@ export function writeShortestInput(target: Uint8Array, at: number): number {
       // Below: N - rem, at X - (N - rem) = rem + frac. Above: N - rem + step, at step - rem - frac.
       // With frac in [0, 1) both are farther than h (≥ hLow) when these hold: most steps end here.
       if (rem > h && step - rem - 1 > h) continue;
-      const below = compare(rem, frac, hLow);
-      const above = compare(step - rem, -frac, h);
+      // compare() only on an exact tie of the rounded sums: a call V8 leaves out of line boxes its doubles.
+      const belowSum = rem + frac;
+      const aboveSum = step - rem - frac;
+      const below = belowSum !== hLow ? (belowSum > hLow ? 1 : -1) : compare(rem, frac, hLow);
+      const above = aboveSum !== h ? (aboveSum > h ? 1 : -1) : compare(step - rem, -frac, h);
       const belowIn = below < 0 || (below === 0 && even);
       const aboveIn = above < 0 || (above === 0 && even);
       if (!belowIn && !aboveIn) continue;
       let up = aboveIn;
       if (belowIn && aboveIn) {
-        const nearer = compare(2 * rem - step, 2 * frac, 0);
+        const nearerSum = 2 * rem - step + 2 * frac;
+        const nearer = nearerSum !== 0 ? (nearerSum > 0 ? 1 : -1) : compare(2 * rem - step, 2 * frac, 0);
         up = nearer > 0 || (nearer === 0 && (((t - rem) / step) & 1) === 1);
       }
       let rounded = t - rem + (up ? step : 0);
@@ -125,18 +150,22 @@ export function writeShortestInput(target: Uint8Array, at: number): number {
         head++;
         rounded -= 1e8;
       }
-      return emit(target, at, head, rounded, 17 - s);
+      return emit(target, at, head | 0, rounded | 0, 17 - s); // int32s: no heap numbers for the call
     }
     return -1;
   }
   return -1;
 }
 
-/** `thousandths`/1000 in decimal, trailing zeros of the fraction dropped; returns the end. */
-function writeThousandths(target: Uint8Array, at: number, thousandths: number): number {
+/** The value in VALUE_INPUT[0], known to be a whole number of thousandths, trailing zeros dropped; returns the end. */
+function writeThousandths(target: Uint8Array, at: number): number {
+  const value = bits[0]!;
+  const thousandths = Math.round(value * 1000);
   const whole = Math.floor(thousandths / 1000);
-  let fraction = thousandths - whole * 1000;
-  at = writeInteger(target, at, whole);
+  let fraction = (thousandths - whole * 1000) | 0;
+  bits[0] = whole;
+  at = writeIntegerInput(target, at);
+  bits[0] = value;
   if (fraction === 0) return at;
   target[at++] = 0x2e;
   target[at++] = 0x30 + ((fraction / 100) | 0);
@@ -208,6 +237,13 @@ function emit(target: Uint8Array, at: number, head: number, tail: number, n: num
 
 /** Writes a non-negative safe integer in decimal at `at` (needs 16 free bytes); returns the end. ~10 ns. */
 export function writeInteger(target: Uint8Array, at: number, value: number): number {
+  VALUE_INPUT[0] = value;
+  return writeIntegerInput(target, at);
+}
+
+/** writeInteger() of the value in VALUE_INPUT[0]. */
+function writeIntegerInput(target: Uint8Array, at: number): number {
+  const value = bits[0]!;
   if (value < 1e8) return writeSmall(target, at, value | 0);
   // head·10^8 is exact (head < 2^27) and so is the difference, so both halves are exact integers.
   const head = Math.floor(value / 1e8);

@@ -10,6 +10,7 @@ import type { LabelNames, LabelObject, LabelValues } from './label-types.js';
 import type { ErrorSink } from './errors.js';
 import { systemClock } from '../clock.js';
 import { viewOf } from '../exposition/byte-writer.js';
+import { VALUE_INPUT } from '../exposition/shortest.js';
 import { renderLabelPairs, renderLabelSet } from '../exposition/labels.js';
 import { writeExemplar } from '../exposition/model-writer.js';
 import { ByteArena } from './arena.js';
@@ -314,18 +315,26 @@ export abstract class Family<C extends Child, L extends LabelNames = LabelNames>
     this.onError(error);
   }
 
-  /** `<primary name>{labels} <value><stamp>[ # exemplar]\n`: two four-bytes-at-a-time copies (~25 ns each) plus the number. */
+  /**
+   * `<primary name>{labels} <value><stamp>[ # exemplar]\n`: two four-bytes-at-a-time copies (~25 ns each) plus
+   * the number. Small enough to be inlined, so `value` reaches VALUE_INPUT unboxed (see shortest.ts).
+   */
   protected writePrimary(writer: ByteWriter, child: C, value: number, stamp: Uint8Array, exemplar?: ExemplarModel, format?: ExpositionFormat): void {
+    VALUE_INPUT[0] = value;
+    this.#writePrimaryInput(writer, child, stamp, exemplar, format);
+  }
+
+  #writePrimaryInput(writer: ByteWriter, child: C, stamp: Uint8Array, exemplar: ExemplarModel | undefined, format: ExpositionFormat | undefined): void {
     writer.span(this.#primaryName, this.#primaryView, 0, this.#primaryName.length);
     writer.span(this.arena.bytes, this.arena.view, child.at, child.end);
     writer.byte(SPACE);
-    writer.value(value);
+    writer.valueInput();
     if (stamp.length !== 0) writer.bytes(stamp);
     if (exemplar !== undefined && format !== undefined) writeExemplar(writer, exemplar, format);
     writer.byte(NEWLINE);
   }
 
-  /** `<sampleName>{labels[,extra]} <value><stamp>\n` for samples other than the primary one. */
+  /** `<sampleName>{labels[,extra]} <value><stamp>\n` for samples other than the primary one; inlined like writePrimary(). */
   protected writeSample(
     writer: ByteWriter,
     sampleName: Uint8Array,
@@ -335,6 +344,19 @@ export abstract class Family<C extends Child, L extends LabelNames = LabelNames>
     stamp: Uint8Array,
     exemplar?: ExemplarModel,
     format?: ExpositionFormat,
+  ): void {
+    VALUE_INPUT[0] = value;
+    this.#writeSampleInput(writer, sampleName, child, extra, stamp, exemplar, format);
+  }
+
+  #writeSampleInput(
+    writer: ByteWriter,
+    sampleName: Uint8Array,
+    child: C,
+    extra: Uint8Array | undefined,
+    stamp: Uint8Array,
+    exemplar: ExemplarModel | undefined,
+    format: ExpositionFormat | undefined,
   ): void {
     writer.bytes(sampleName);
     const labelled = child.end > child.at; // own or default labels
@@ -349,7 +371,7 @@ export abstract class Family<C extends Child, L extends LabelNames = LabelNames>
       writer.byte(CLOSE);
     }
     writer.byte(SPACE);
-    writer.value(value);
+    writer.valueInput();
     if (stamp.length !== 0) writer.bytes(stamp);
     if (exemplar !== undefined && format !== undefined) writeExemplar(writer, exemplar, format);
     writer.byte(NEWLINE);
