@@ -1,0 +1,80 @@
+// A scrape that re-renders every series allocates nothing per sample: counted with V8's sampling heap profiler
+// (through node:inspector), so a boxed double or a per-line object on the render path shows up as bytes per series.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Session } from 'node:inspector/promises';
+import { OPENMETRICS, PROMETHEUS } from '../../lib/exposition/formats.js';
+import type { ExpositionFormat } from '../../lib/exposition/formats.js';
+import { Registry } from '../../lib/registry.js';
+import { prng } from '../support/prng.js';
+
+interface ProfileNode {
+  callFrame: { url: string };
+  selfSize: number;
+  children: ProfileNode[];
+}
+
+/** Bytes allocated by code under lib/ while `run` runs, as the sampling heap profiler sees them. */
+async function libraryBytes(run: () => Promise<void>): Promise<number> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 32, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    await run();
+    const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: ProfileNode } };
+    let bytes = 0;
+    const visit = (node: ProfileNode): void => {
+      if (node.callFrame.url.includes('/lib/')) bytes += node.selfSize;
+      node.children.forEach(visit);
+    };
+    visit(profile.head);
+    return bytes;
+  } finally {
+    session.disconnect();
+  }
+}
+
+function registryOfEveryKind(): { registry: Registry; touch(): void; series: number } {
+  const registry = new Registry({ created: false });
+  const random = prng(9);
+  const gauges = registry.gauge({ name: 'drift', help: '', labelNames: ['route'], maxChildren: 5000 });
+  const prices = registry.gauge({ name: 'price', help: '', labelNames: ['sku'], maxChildren: 5000 });
+  const totals = registry.counter({ name: 'requests', help: '', labelNames: ['route'], maxChildren: 5000 });
+  const latency = registry.histogram({ name: 'latency_seconds', help: '', labelNames: ['route'], maxChildren: 500 });
+  const touches: (() => void)[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const drift = gauges.labels(`/r/${i}`);
+    const price = prices.labels(`sku-${i}`);
+    const total = totals.labels(`/r/${i}`);
+    drift.set(random() * 1000);
+    price.set(Math.round(random() * 1e6) / 1e3);
+    total.inc(Math.floor(random() * 1e9) * 4); // past 2^31
+    touches.push(() => drift.inc(0.37), () => price.inc(1), () => total.inc(3));
+  }
+  for (let i = 0; i < 200; i++) {
+    const child = latency.labels(`/r/${i}`);
+    touches.push(() => child.observe(0.0123 * (i + 1)));
+  }
+  return { registry, touch: () => touches.forEach((touch) => touch()), series: 6000 + 200 * 14 };
+}
+
+for (const format of [PROMETHEUS, OPENMETRICS] as ExpositionFormat[]) {
+  test(`re-rendering every series allocates under a byte per series (${format.id})`, async () => {
+    const { registry, touch, series } = registryOfEveryKind();
+    for (let i = 0; i < 60; i++) {
+      touch();
+      (await registry.lease(format)).release();
+    }
+    const rounds = 10;
+    const bytes = await libraryBytes(async () => {
+      for (let i = 0; i < rounds; i++) {
+        touch();
+        (await registry.lease(format)).release();
+      }
+    });
+    const perSeries = bytes / rounds / series;
+    assert.ok(perSeries < 1, `a scrape allocated ${perSeries.toFixed(2)} B per series in lib/ (${bytes} B over ${rounds} scrapes)`);
+  });
+}
+
+test.run();
