@@ -78,4 +78,60 @@ test('the last label level: a lone child gains a sibling, loses it, and the expo
   assert.equal(single.seriesEntries().map(([values]) => values.join(' ')), ['a', 'b']);
 });
 
+// A lone child stands for the last label's level and keeps no key: labels() compares the key with the bytes of
+// its label set. These hold that compare to string equality for values built from every escaping case.
+const TRICKY = ['', 'a', '"', '\\', '\n', '=', '="', '\\"', 'a="b', '",b="', 'é', '€', '😀', '\uFFFD', 'n', '\\n'];
+
+test('a lone child is found by exactly its own last value, through escapes, UTF-8 and look-alike keys', () => {
+  const random = prng(11);
+  const family = new Registry({ clock: new FakeClock(), onError: () => {} }).gauge({ name: 'lone', help: 'Lone.', labelNames: ['id', 'last'], maxChildren: 100_000 });
+  const pick = (): string => {
+    let value = '';
+    for (let n = Math.floor(random() * 4); n > 0; n--) value += TRICKY[Math.floor(random() * TRICKY.length)]!;
+    return value;
+  };
+  let made = 0;
+  for (let i = 0; i < 3000; i++) {
+    const stored = pick();
+    const probes = [stored + '"', `="${stored}`, stored.slice(1 + Math.floor(random() * stored.length)), stored.slice(0, -1), pick(), pick()];
+    for (let p = 0; p < probes.length; p++) {
+      const key = probes[p]!;
+      if (key === stored) continue;
+      // A fresh first value, so the level below it is the lone child until the probe.
+      const id = `id-${i}-${p}`;
+      const child = family.labels(id, stored);
+      assert.is(family.labels(id, stored), child, JSON.stringify(stored));
+      const other = family.labels(id, key);
+      assert.is.not(other, child, `${JSON.stringify(key)} found the child for ${JSON.stringify(stored)}`);
+      // The level now has two keys (a Map): both found, the first under the value read back from its bytes.
+      assert.is(family.labels(id, stored), child);
+      assert.is(family.labels(id, key), other);
+      // A slice can split a surrogate pair: that key is refused (no series), and still finds nothing.
+      made += /\p{Cs}/u.test(key) ? 1 : 2;
+    }
+  }
+  assert.is(family.size, made);
+});
+
+test('a lone surrogate never finds the child whose value is U+FFFD, its UTF-8 rendering', () => {
+  const errors: string[] = [];
+  const family = new Registry({ clock: new FakeClock(), onError: (error) => errors.push(error.code) }).gauge({ name: 'sur', help: 'S.', labelNames: ['a', 'b'] });
+  const replacement = family.labels('x', '\uFFFD');
+  assert.is.not(family.labels('x', '\uD800'), replacement);
+  assert.is.not(family.labels('x', '\uDC00'), replacement);
+  assert.equal(errors, ['invalid-label-value', 'invalid-label-value']);
+  assert.is(family.size, 1);
+});
+
+test('exported entries read escaped and non-ASCII last values back from lone children and Maps alike', () => {
+  const family = new Registry({ clock: new FakeClock() }).gauge({ name: 'back', help: 'Back.', labelNames: ['a', 'b'] });
+  const values = ['plain', 'q"uote', 'back\\slash', 'line\nfeed', 'é€😀', '="', ''];
+  for (const value of values) family.labels(`lone ${value}`, value);
+  for (const value of values) family.labels('shared', value);
+  assert.equal(
+    family.seriesEntries().map(([keys]) => keys),
+    [...values.map((value) => [`lone ${value}`, value]), ...values.map((value) => ['shared', value])],
+  );
+});
+
 test.run();
