@@ -1,8 +1,7 @@
-// Writes a new child's label set `{a="x",b="y"}` straight into the family's arena: the fixed parts (default
-// labels, `name="`) are rendered once per family, values are copied byte by byte while they are plain ASCII.
-// Cost: about one store per byte, no allocation; a value with a byte to escape or a non-ASCII character
-// renders its rest through escapeLabelValue (a string and a native write), so its output is the same.
-// It also reads a child's last label value back for the label trie, whose lone children keep no key of their own.
+// A family's label sets `{a="x",b="y"}` in its arena: written for a new child (fixed parts rendered once, values
+// copied byte by byte while plain ASCII, the rest through escapeLabelValue: ~1 store per byte, no allocation),
+// and read back for the label trie, whose lone children keep no key of their own (one compare per byte).
+// Holds: the bytes equal renderLabelSet(renderLabelPairs(defaults + labels)).
 import type { LabelPair } from '../exposition/model.js';
 import type { ArenaSpan, ByteArena } from './arena.js';
 import type { LeafKeys } from './label-trie.js';
