@@ -18,14 +18,25 @@ export class ByteArena {
   /** Stores `text` as UTF-8 and returns where it landed. */
   append(text: string, span: ArenaSpan): void {
     // A UTF-16 unit is at most 3 UTF-8 bytes: when that much room is left, skip measuring (one native call less).
-    if (this.#length + text.length * 3 > this.bytes.length) {
-      const size = Buffer.byteLength(text, 'utf8');
-      // Grows by a quarter (at least 16 KiB): ~12 % idle space on average, each byte copied ~4 times while growing.
-      if (this.#length + size > this.bytes.length) this.#resize(Math.max(this.bytes.length + Math.max(16384, this.bytes.length >>> 2), this.#length + size));
-    }
+    if (this.#length + text.length * 3 > this.bytes.length) this.reserve(Buffer.byteLength(text, 'utf8'));
+    this.commit(span, this.#length + this.bytes.write(text, this.#length, 'utf8'));
+  }
+
+  /**
+   * Room for at least `size` more bytes: the caller writes them into `bytes` from the returned offset, then
+   * calls commit(). Read `bytes` after this call: growing replaces it.
+   */
+  reserve(size: number): number {
+    // Grows by a quarter (at least 16 KiB): ~12 % idle space on average, each byte copied ~4 times while growing.
+    if (this.#length + size > this.bytes.length) this.#resize(Math.max(this.bytes.length + Math.max(16384, this.bytes.length >>> 2), this.#length + size));
+    return this.#length;
+  }
+
+  /** The bytes written since reserve() up to `end` are `span`'s. */
+  commit(span: ArenaSpan, end: number): void {
     span.at = this.#length;
-    this.#length += this.bytes.write(text, this.#length, 'utf8');
-    span.end = this.#length;
+    span.end = end;
+    this.#length = end;
   }
 
   /** Marks a span as dead; compacts when dead bytes exceed live ones and the arena is large. */
