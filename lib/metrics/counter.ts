@@ -11,6 +11,7 @@ import type { LabelNames } from './label-types.js';
 import { Child, Family } from './family.js';
 import { MetricError, quote } from './errors.js';
 import { makeExemplar } from './exemplar.js';
+import { VALUE_INPUT } from '../exposition/shortest.js';
 
 export class CounterChild extends Child {
   /**
@@ -99,9 +100,12 @@ export class Counter<L extends LabelNames = LabelNames> extends Family<CounterCh
   }
 
   protected writeChild(writer: ByteWriter, child: CounterChild, format: ExpositionFormat, stamp: Uint8Array): void {
-    if (format.openMetrics && child.exemplar !== undefined) this.writePrimary(writer, child, child.value, stamp, child.exemplar, format);
-    else this.writePrimary(writer, child, child.value, stamp);
-    if (format.openMetrics && this.writesCreated) this.writeSample(writer, this.#createdName, child, undefined, child.created, stamp);
+    VALUE_INPUT[0] = child.value;
+    if (format.openMetrics && child.exemplar !== undefined) this.writePrimary(writer, child, stamp, child.exemplar, format);
+    else this.writePrimary(writer, child, stamp);
+    if (!format.openMetrics || !this.writesCreated) return;
+    VALUE_INPUT[0] = child.created;
+    this.writeSample(writer, this.#createdName, child, undefined, stamp);
   }
 }
 

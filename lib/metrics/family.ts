@@ -11,7 +11,6 @@ import type { LabelNames, LabelObject, LabelValues } from './label-types.js';
 import type { ErrorSink } from './errors.js';
 import { systemClock } from '../clock.js';
 import { viewOf } from '../exposition/byte-writer.js';
-import { VALUE_INPUT } from '../exposition/shortest.js';
 import { renderLabelPairs, renderLabelSet } from '../exposition/labels.js';
 import { writeExemplar } from '../exposition/model-writer.js';
 import { ByteArena } from './arena.js';
@@ -327,15 +326,10 @@ export abstract class Family<C extends Child, L extends LabelNames = LabelNames>
   }
 
   /**
-   * `<primary name>{labels} <value><stamp>[ # exemplar]\n`: two four-bytes-at-a-time copies (~25 ns each) plus
-   * the number. Small enough to be inlined, so `value` reaches VALUE_INPUT unboxed (see shortest.ts).
+   * `<primary name>{labels} <value><stamp>[ # exemplar]\n` with the value in VALUE_INPUT[0] (shortest.ts says why
+   * a slot and not an argument): two four-bytes-at-a-time copies (~25 ns each) plus the number.
    */
-  protected writePrimary(writer: ByteWriter, child: C, value: number, stamp: Uint8Array, exemplar?: ExemplarModel, format?: ExpositionFormat): void {
-    VALUE_INPUT[0] = value;
-    this.#writePrimaryInput(writer, child, stamp, exemplar, format);
-  }
-
-  #writePrimaryInput(writer: ByteWriter, child: C, stamp: Uint8Array, exemplar: ExemplarModel | undefined, format: ExpositionFormat | undefined): void {
+  protected writePrimary(writer: ByteWriter, child: C, stamp: Uint8Array, exemplar?: ExemplarModel, format?: ExpositionFormat): void {
     writer.span(this.#primaryName, this.#primaryView, 0, this.#primaryName.length);
     writer.span(this.arena.bytes, this.arena.view, child.at, child.end);
     writer.byte(SPACE);
@@ -345,29 +339,15 @@ export abstract class Family<C extends Child, L extends LabelNames = LabelNames>
     writer.byte(NEWLINE);
   }
 
-  /** `<sampleName>{labels[,extra]} <value><stamp>\n` for samples other than the primary one; inlined like writePrimary(). */
+  /** `<sampleName>{labels[,extra]} <value><stamp>\n` for samples other than the primary one; the value in VALUE_INPUT[0]. */
   protected writeSample(
     writer: ByteWriter,
     sampleName: Uint8Array,
     child: C,
     extra: Uint8Array | undefined,
-    value: number,
     stamp: Uint8Array,
     exemplar?: ExemplarModel,
     format?: ExpositionFormat,
-  ): void {
-    VALUE_INPUT[0] = value;
-    this.#writeSampleInput(writer, sampleName, child, extra, stamp, exemplar, format);
-  }
-
-  #writeSampleInput(
-    writer: ByteWriter,
-    sampleName: Uint8Array,
-    child: C,
-    extra: Uint8Array | undefined,
-    stamp: Uint8Array,
-    exemplar: ExemplarModel | undefined,
-    format: ExpositionFormat | undefined,
   ): void {
     writer.bytes(sampleName);
     const labelled = child.end > child.at; // own or default labels

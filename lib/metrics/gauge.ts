@@ -5,6 +5,7 @@ import type { ExpositionFormat } from '../exposition/formats.js';
 import type { FamilyOptions } from './family.js';
 import type { LabelNames } from './label-types.js';
 import { Child, Family } from './family.js';
+import { VALUE_INPUT } from '../exposition/shortest.js';
 
 export class GaugeChild extends Child {
   value = 0;
@@ -72,6 +73,7 @@ export class Gauge<L extends LabelNames = LabelNames> extends Family<GaugeChild,
   }
 
   protected writeChild(writer: ByteWriter, child: GaugeChild, _format: ExpositionFormat, stamp: Uint8Array): void {
-    this.writePrimary(writer, child, child.value, stamp);
+    VALUE_INPUT[0] = child.value;
+    this.writePrimary(writer, child, stamp);
   }
 }

@@ -11,6 +11,7 @@ import { MetricError, quote } from './errors.js';
 import type { NativeBucketsModel } from '../exposition/model.js';
 import type { NativeConfig, NativeHistogramOptions } from './native-buckets.js';
 import { NativeBuckets, nativeConfig } from './native-buckets.js';
+import { VALUE_INPUT } from '../exposition/shortest.js';
 
 export interface GaugeHistogramOptions extends FamilyOptions {
   buckets?: readonly number[];
@@ -107,20 +108,29 @@ export class GaugeHistogram extends Family<GaugeHistogramChild> {
     let cumulative = 0;
     for (let i = 0; i < fragments.length; i++) {
       cumulative += child.counts[i]!;
-      this.writeSample(writer, this.#bucketName, child, fragments[i], cumulative, stamp);
+      VALUE_INPUT[0] = cumulative;
+      this.writeSample(writer, this.#bucketName, child, fragments[i], stamp);
     }
     if (!format.openMetrics) return;
-    this.writeSample(writer, this.#gsumName, child, undefined, child.sum, stamp);
-    this.writePrimary(writer, child, cumulative, stamp);
+    VALUE_INPUT[0] = child.sum;
+    this.writeSample(writer, this.#gsumName, child, undefined, stamp);
+    VALUE_INPUT[0] = cumulative;
+    this.writePrimary(writer, child, stamp);
   }
 
   /** Prometheus text has no gauge histogram: `_gcount` and `_gsum` follow as gauge families. */
   protected override writeFooter(writer: ByteWriter, format: ExpositionFormat, stamp: Uint8Array): void {
     if (format.openMetrics) return;
     writer.utf8(format.header({ name: `${this.name}_gsum`, type: 'gauge', help: this.help }));
-    for (const child of this.children) this.writeSample(writer, this.#gsumName, child, undefined, child.sum, stamp);
+    for (const child of this.children) {
+      VALUE_INPUT[0] = child.sum;
+      this.writeSample(writer, this.#gsumName, child, undefined, stamp);
+    }
     writer.utf8(format.header({ name: `${this.name}_gcount`, type: 'gauge', help: this.help }));
-    for (const child of this.children) this.writePrimary(writer, child, sumCounts(child.counts), stamp);
+    for (const child of this.children) {
+      VALUE_INPUT[0] = sumCounts(child.counts);
+      this.writePrimary(writer, child, stamp);
+    }
   }
 }
 

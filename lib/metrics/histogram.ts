@@ -17,6 +17,7 @@ import type { NativeBucketsModel } from '../exposition/model.js';
 import type { NativeConfig, NativeHistogramOptions } from './native-buckets.js';
 import { NativeBuckets, nativeConfig } from './native-buckets.js';
 import { makeExemplar } from './exemplar.js';
+import { VALUE_INPUT } from '../exposition/shortest.js';
 
 export interface HistogramOptions<L extends LabelNames = LabelNames> extends FamilyOptions<L> {
   /** Finite upper bounds, strictly increasing; +Inf is added. Default: DEFAULT_BUCKETS. */
@@ -172,15 +173,20 @@ export class Histogram<L extends LabelNames = LabelNames> extends Family<Histogr
     for (let i = 0; i < fragments.length; i++) {
       cumulative += child.counts[i]!;
       const exemplar = format.openMetrics ? child.exemplars?.[i] : undefined;
-      if (exemplar !== undefined) this.writeSample(writer, this.#bucketName, child, fragments[i], cumulative, stamp, exemplar, format);
-      else this.writeSample(writer, this.#bucketName, child, fragments[i], cumulative, stamp);
+      VALUE_INPUT[0] = cumulative;
+      if (exemplar !== undefined) this.writeSample(writer, this.#bucketName, child, fragments[i], stamp, exemplar, format);
+      else this.writeSample(writer, this.#bucketName, child, fragments[i], stamp);
     }
     // OpenMetrics "Histogram": with a negative threshold, _sum (and so _count) must be absent.
     const writeTotals = !(hasNegative && format.openMetrics);
     if (writeTotals) {
-      this.writeSample(writer, this.#sumName, child, undefined, child.sum, stamp);
-      this.writePrimary(writer, child, cumulative, stamp);
+      VALUE_INPUT[0] = child.sum;
+      this.writeSample(writer, this.#sumName, child, undefined, stamp);
+      VALUE_INPUT[0] = cumulative;
+      this.writePrimary(writer, child, stamp);
     }
-    if (format.openMetrics && this.writesCreated) this.writeSample(writer, this.#createdName, child, undefined, child.created, stamp);
+    if (!format.openMetrics || !this.writesCreated) return;
+    VALUE_INPUT[0] = child.created;
+    this.writeSample(writer, this.#createdName, child, undefined, stamp);
   }
 }

@@ -5,6 +5,7 @@ import type { ExpositionFormat } from '../exposition/formats.js';
 import type { FamilyOptions } from './family.js';
 import { Child, Family } from './family.js';
 import { MetricError } from './errors.js';
+import { VALUE_INPUT } from '../exposition/shortest.js';
 
 export class InfoChild extends Child {}
 
@@ -32,6 +33,7 @@ export class Info extends Family<InfoChild> {
   protected resetChild(): void {}
 
   protected writeChild(writer: ByteWriter, child: InfoChild, _format: ExpositionFormat, stamp: Uint8Array): void {
-    this.writePrimary(writer, child, 1, stamp);
+    VALUE_INPUT[0] = 1;
+    this.writePrimary(writer, child, stamp);
   }
 }

@@ -7,6 +7,7 @@ import type { FamilyOptions } from './family.js';
 import { Child, Family } from './family.js';
 import { escapeLabelValue } from '../exposition/escape.js';
 import { MetricError, quote } from './errors.js';
+import { VALUE_INPUT } from '../exposition/shortest.js';
 
 export interface StateSetOptions extends FamilyOptions {
   /** The possible states, in the order they are written. */
@@ -111,7 +112,8 @@ export class StateSet extends Family<StateSetChild> {
 
   protected writeChild(writer: ByteWriter, child: StateSetChild, _format: ExpositionFormat, stamp: Uint8Array): void {
     for (let i = 0; i < this.#fragments.length; i++) {
-      this.writeSample(writer, this.#sampleName, child, this.#fragments[i], child.on[i]!, stamp);
+      VALUE_INPUT[0] = child.on[i]!;
+      this.writeSample(writer, this.#sampleName, child, this.#fragments[i], stamp);
     }
   }
 }

@@ -13,6 +13,7 @@ import { recordingClock } from '../window/coarse-clock.js';
 import { Child, Family } from './family.js';
 import { MetricError, quote } from './errors.js';
 import { startTimer } from './timer.js';
+import { VALUE_INPUT } from '../exposition/shortest.js';
 
 export interface SummaryOptions<L extends LabelNames = LabelNames> extends FamilyOptions<L> {
   /** Quantiles to report, each with its allowed rank error. Default: 0.5±0.05, 0.9±0.01, 0.99±0.001. */
@@ -131,11 +132,16 @@ export class Summary<L extends LabelNames = LabelNames> extends Family<SummaryCh
 
   protected writeChild(writer: ByteWriter, child: SummaryChild, format: ExpositionFormat, stamp: Uint8Array): void {
     for (let i = 0; i < this.targets.length; i++) {
-      this.writeSample(writer, this.#quantileName, child, this.#fragments[i], child.window.query(this.targets[i]!.q), stamp);
+      VALUE_INPUT[0] = child.window.query(this.targets[i]!.q);
+      this.writeSample(writer, this.#quantileName, child, this.#fragments[i], stamp);
     }
-    this.writeSample(writer, this.#sumName, child, undefined, child.sum, stamp);
-    this.writePrimary(writer, child, child.count, stamp);
-    if (format.openMetrics && this.writesCreated) this.writeSample(writer, this.#createdName, child, undefined, child.created, stamp);
+    VALUE_INPUT[0] = child.sum;
+    this.writeSample(writer, this.#sumName, child, undefined, stamp);
+    VALUE_INPUT[0] = child.count;
+    this.writePrimary(writer, child, stamp);
+    if (!format.openMetrics || !this.writesCreated) return;
+    VALUE_INPUT[0] = child.created;
+    this.writeSample(writer, this.#createdName, child, undefined, stamp);
   }
 }
 

@@ -13,6 +13,7 @@ import { RatioWindow, type RatioNumerator } from '../window/ratio.js';
 import { EventLoopUtilizationWindow, UtilizationWindow } from '../window/utilization.js';
 import { Child, Family } from './family.js';
 import { MetricError, quote } from './errors.js';
+import { VALUE_INPUT } from '../exposition/shortest.js';
 
 export interface WindowedGaugeOptions extends FamilyOptions {
   /** Window length. Default 300 s ("over five minutes", as the Metrics API describes its rates). */
@@ -49,7 +50,8 @@ abstract class WindowedGauge<C extends Child> extends Family<C> {
   }
 
   protected writeChild(writer: ByteWriter, child: C, _format: ExpositionFormat, stamp: Uint8Array): void {
-    this.writePrimary(writer, child, this.read(child), stamp);
+    VALUE_INPUT[0] = this.read(child);
+    this.writePrimary(writer, child, stamp);
   }
 
   /** The child's current value, computed from its window. */
