@@ -8,12 +8,12 @@ import type { ExemplarModel } from '../exposition/model.js';
 import type { ExemplarLabels } from './exemplar.js';
 import type { FamilyOptions } from './family.js';
 import type { LabelNames } from './label-types.js';
-import { Child, Family } from './family.js';
+import { Family, VersionedChild } from './family.js';
 import { MetricError, quote } from './errors.js';
 import { makeExemplar } from './exemplar.js';
 import { VALUE_INPUT } from '../exposition/shortest.js';
 
-export class CounterChild extends Child {
+export class CounterChild extends VersionedChild {
   /**
    * The total. First stored as a non-integer so V8 gives the field its double representation from the
    * start: a total passing 2^31 (the end of small integers) then costs no deopt and no map migration.

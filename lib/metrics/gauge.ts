@@ -1,5 +1,6 @@
 // Gauge: a value that goes up and down. set/inc/dec on a bound child: one store or add plus a flag
 // store; no allocation. Any number is accepted, NaN and ±Inf included (OpenMetrics allows them).
+// A child keeps no version: its line is its value alone, so the scrape cache compares values.
 import type { ByteWriter } from '../exposition/byte-writer.js';
 import type { ExpositionFormat } from '../exposition/formats.js';
 import type { FamilyOptions } from './family.js';
@@ -17,21 +18,18 @@ export class GaugeChild extends Child {
   set(value: number): void {
     if (typeof value !== 'number') return this.family.refuseRecord('set', value, 'gauge values must be numbers');
     this.value = value;
-    this.version++;
     this.family.dirty = true;
   }
 
   inc(amount = 1): void {
     if (typeof amount !== 'number') return this.family.refuseRecord('increment by', amount, 'amounts must be numbers');
     this.value += amount;
-    this.version++;
     this.family.dirty = true;
   }
 
   dec(amount = 1): void {
     if (typeof amount !== 'number') return this.family.refuseRecord('decrement by', amount, 'amounts must be numbers');
     this.value -= amount;
-    this.version++;
     this.family.dirty = true;
   }
 }
@@ -62,6 +60,12 @@ export class Gauge<L extends LabelNames = LabelNames> extends Family<GaugeChild,
 
   sampleNames(): string[] {
     return [this.name];
+  }
+
+  /** @internal A gauge's line is its value alone, so the value is its scrape-cache key: no version to keep. */
+  override scrapeKeys(keys: Float64Array): void {
+    const children = this.children;
+    for (let i = 0; i < children.length; i++) keys[i] = children[i]!.value;
   }
 
   protected createChild(): GaugeChild {

@@ -5,7 +5,7 @@ import type { ByteWriter } from '../exposition/byte-writer.js';
 import type { ExpositionFormat } from '../exposition/formats.js';
 import type { Buckets } from './buckets.js';
 import type { FamilyOptions } from './family.js';
-import { Child, Family } from './family.js';
+import { Family, VersionedChild } from './family.js';
 import { buildBuckets, bucketIndex } from './buckets.js';
 import { MetricError, quote } from './errors.js';
 import type { NativeBucketsModel } from '../exposition/model.js';
@@ -19,7 +19,7 @@ export interface GaugeHistogramOptions extends FamilyOptions {
   native?: boolean | NativeHistogramOptions;
 }
 
-export class GaugeHistogramChild extends Child {
+export class GaugeHistogramChild extends VersionedChild {
   readonly counts: Float64Array;
   sum = 0;
   readonly native: NativeBuckets | undefined;

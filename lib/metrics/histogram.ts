@@ -9,7 +9,7 @@ import type { ExemplarModel } from '../exposition/model.js';
 import type { ExemplarLabels } from './exemplar.js';
 import type { FamilyOptions } from './family.js';
 import type { LabelNames, LabelObject } from './label-types.js';
-import { Child, Family } from './family.js';
+import { Family, VersionedChild } from './family.js';
 import { buildBuckets, bucketIndex } from './buckets.js';
 import { startTimer } from './timer.js';
 import { MetricError, quote } from './errors.js';
@@ -29,7 +29,7 @@ export interface HistogramOptions<L extends LabelNames = LabelNames> extends Fam
   native?: boolean | NativeHistogramOptions;
 }
 
-export class HistogramChild extends Child {
+export class HistogramChild extends VersionedChild {
   readonly counts: Float64Array;
   sum = 0;
   created: number;

@@ -3,11 +3,11 @@
 import type { ByteWriter } from '../exposition/byte-writer.js';
 import type { ExpositionFormat } from '../exposition/formats.js';
 import type { FamilyOptions } from './family.js';
-import { Child, Family } from './family.js';
+import { Family, VersionedChild } from './family.js';
 import { MetricError } from './errors.js';
 import { VALUE_INPUT } from '../exposition/shortest.js';
 
-export class InfoChild extends Child {}
+export class InfoChild extends VersionedChild {}
 
 export class Info extends Family<InfoChild> {
   readonly type = 'info';

@@ -50,8 +50,13 @@ export function writeFamilyProtobuf(w: ProtoWriter, family: AnyFamily, wallMs: n
     }
     w.end(metric);
   };
-  if (cacheable) state.cache.write(w, children, generation, layout, render, () => {});
-  else for (let i = 0; i < children.length; i++) render(children[i]!);
+  if (!cacheable) {
+    for (let i = 0; i < children.length; i++) render(children[i]!);
+  } else if (!state.cache.copyIfUnchanged(w, generation, layout, children.length)) {
+    const keys = state.cache.keysFor(children.length);
+    family.scrapeKeys(keys);
+    state.cache.write(w, children, keys, generation, layout, render, () => {});
+  }
   w.end(start);
 }
 

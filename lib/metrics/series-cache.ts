@@ -1,12 +1,7 @@
 // A family's last rendered series bytes for one format, kept so that a scrape re-formats only the
 // series that changed. Nothing changed: one copy of the block. Some changed: unchanged runs are copied
-// from the old block and only changed children are rendered again. Cost of the check: one integer
-// compare per child.
-
-/** What the cache needs of a child: a counter its record methods bump. */
-export interface Versioned {
-  version: number;
-}
+// from the old block and only changed children are rendered again. Cost of the check: one number
+// compare per child, against a key the family wrote for it (its version, or a gauge's value).
 
 export class SeriesCache {
   /** The block's bytes are #bytes[0, #size); the storage is reused scrape after scrape, grown when short. */
@@ -14,39 +9,53 @@ export class SeriesCache {
   #size = 0;
   /** Start of child i's bytes in #bytes; entry `count` is where the footer starts. */
   #offsets = new Int32Array(1);
-  #versions = new Float64Array(0);
+  /** Each child's key when its bytes were rendered. */
+  #keys: Float64Array = new Float64Array(0);
   /** The previous scrape's arrays, reused for the next one so a re-render allocates nothing. */
   #spareOffsets = new Int32Array(1);
-  #spareVersions = new Float64Array(0);
+  #spareKeys: Float64Array = new Float64Array(0);
   #count = 0;
   #generation = -1;
   #layout = -1;
 
   /**
+   * When nothing changed since the last write (same generation, layout and child count), copies the
+   * cached block into `writer` and returns true; the caller then has no keys to compute.
+   */
+  copyIfUnchanged(writer: { bytes(source: Uint8Array, start?: number, end?: number): void }, generation: number, layout: number, count: number): boolean {
+    if (this.#bytes === undefined || generation !== this.#generation || layout !== this.#layout || count !== this.#count) return false;
+    writer.bytes(this.#bytes, 0, this.#size);
+    return true;
+  }
+
+  /** An array of at least `count` entries for the family to write each child's key into before write(). */
+  keysFor(count: number): Float64Array {
+    if (this.#spareKeys.length < count) this.#spareKeys = new Float64Array(count + (count >>> 3));
+    return this.#spareKeys;
+  }
+
+  /**
    * Writes the children's lines (and the footer after them) into `writer`, from the cache where it can.
-   * @param generation changes whenever any child may have changed; equal means copy the whole block.
+   * @param keys from keysFor(): child i's key at i. A key that changed (or 0 that became -0, or NaN) re-renders.
+   * @param generation changes whenever any child may have changed.
    * @param layout changes when children were removed or reordered; appended children keep it.
    */
-  write<C extends Versioned>(
+  write<C>(
     writer: { readonly length: number; bytes(source: Uint8Array, start?: number, end?: number): void; view(): Buffer },
     children: readonly C[],
+    keys: Float64Array,
     generation: number,
     layout: number,
     render: (child: C) => void,
     footer: () => void,
   ): void {
     const old = this.#bytes;
-    if (old !== undefined && generation === this.#generation && layout === this.#layout && children.length === this.#count) {
-      writer.bytes(old, 0, this.#size);
-      return;
-    }
     const start = writer.length;
     const count = children.length;
     const reusable = old !== undefined && layout === this.#layout ? Math.min(this.#count, count) : 0;
     const oldOffsets = this.#offsets;
-    const oldVersions = this.#versions;
+    const oldKeys = this.#keys;
     const offsets = this.#spareOffsets.length >= count + 1 ? this.#spareOffsets : new Int32Array(count + 1 + (count >>> 3));
-    const versions = this.#spareVersions.length >= count ? this.#spareVersions : new Float64Array(count + (count >>> 3));
     let run = -1;
     const copyRun = (end: number): void => {
       const shift = writer.length - start - oldOffsets[run]!;
@@ -55,15 +64,15 @@ export class SeriesCache {
       run = -1;
     };
     for (let i = 0; i < count; i++) {
-      const child = children[i]!;
-      versions[i] = child.version;
-      if (i < reusable && child.version === oldVersions[i]) {
+      const key = keys[i]!;
+      // 0 and -0 compare equal but are written differently; NaN equals nothing, so it always re-renders.
+      if (i < reusable && key === oldKeys[i] && (key !== 0 || 1 / key === 1 / oldKeys[i]!)) {
         if (run < 0) run = i;
         continue;
       }
       if (run >= 0) copyRun(i);
       offsets[i] = writer.length - start;
-      render(child);
+      render(children[i]!);
     }
     if (run >= 0) copyRun(count);
     offsets[count] = writer.length - start;
@@ -75,9 +84,9 @@ export class SeriesCache {
     this.#bytes = bytes;
     this.#size = size;
     this.#spareOffsets = oldOffsets;
-    this.#spareVersions = oldVersions;
+    this.#spareKeys = oldKeys;
     this.#offsets = offsets;
-    this.#versions = versions;
+    this.#keys = keys;
     this.#count = count;
     this.#generation = generation;
     this.#layout = layout;

@@ -4,7 +4,7 @@
 import type { ByteWriter } from '../exposition/byte-writer.js';
 import type { ExpositionFormat } from '../exposition/formats.js';
 import type { FamilyOptions } from './family.js';
-import { Child, Family } from './family.js';
+import { Family, VersionedChild } from './family.js';
 import { escapeLabelValue } from '../exposition/escape.js';
 import { MetricError, quote } from './errors.js';
 import { VALUE_INPUT } from '../exposition/shortest.js';
@@ -14,7 +14,7 @@ export interface StateSetOptions extends FamilyOptions {
   states: readonly string[];
 }
 
-export class StateSetChild extends Child {
+export class StateSetChild extends VersionedChild {
   readonly on: Uint8Array;
 
   constructor(readonly family: StateSet) {

@@ -10,7 +10,7 @@ import { formatCanonical } from '../exposition/numbers.js';
 import { DEFAULT_TARGETS, validateTargets } from '../quantile/targets.js';
 import { DEFAULT_AGE_BUCKETS, DEFAULT_MAX_AGE_SECONDS, WindowedQuantiles } from '../quantile/window.js';
 import { recordingClock } from '../window/coarse-clock.js';
-import { Child, Family } from './family.js';
+import { Family, VersionedChild } from './family.js';
 import { MetricError, quote } from './errors.js';
 import { startTimer } from './timer.js';
 import { VALUE_INPUT } from '../exposition/shortest.js';
@@ -24,7 +24,7 @@ export interface SummaryOptions<L extends LabelNames = LabelNames> extends Famil
   ageBuckets?: number;
 }
 
-export class SummaryChild extends Child {
+export class SummaryChild extends VersionedChild {
   readonly window: WindowedQuantiles;
   sum = 0;
   count = 0;

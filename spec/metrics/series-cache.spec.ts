@@ -8,6 +8,28 @@ import { Gauge } from '../../lib/metrics/gauge.js';
 import { Histogram } from '../../lib/metrics/histogram.js';
 import { render } from './render.js';
 
+test('a gauge is re-rendered when its value changes, 0 to -0 and NaN to NaN included (its cache key is the value)', () => {
+  const gauge = new Gauge({ name: 'g', help: '', labelNames: ['id'] });
+  const other = gauge.labels('b');
+  other.set(7);
+  const values = [0, -0, -0, 0, NaN, NaN, 5, 5, Infinity, -Infinity, 0.1 + 0.2, -0, 1e21];
+  for (const format of [PROMETHEUS, OPENMETRICS]) {
+    for (const value of values) {
+      gauge.labels('a').set(value);
+      const lines = render(gauge, format).split('\n').filter((line) => line.startsWith('g{'));
+      assert.equal(lines, [`g{id="b"} 7`, `g{id="a"} ${formatValue(value)}`], `after set(${Object.is(value, -0) ? '-0' : value})`);
+    }
+  }
+  // An unlabelled gauge's reset() goes back to 0, also from -0.
+  const single = new Gauge({ name: 's', help: '' });
+  for (const value of [-0, 3]) {
+    single.set(value);
+    assert.ok(render(single, PROMETHEUS).endsWith(`s ${formatValue(value)}\n`));
+    single.reset();
+    assert.ok(render(single, PROMETHEUS).endsWith('s 0\n'), `reset after ${formatValue(value)}`);
+  }
+});
+
 test('after any mix of records, adds, removes and resets, the cached output equals the model', () => {
   let seed = 4242;
   const random = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
@@ -17,7 +39,8 @@ test('after any mix of records, adds, removes and resets, the cached output equa
     const id = `s${random(60)}`;
     const op = random(20);
     if (op < 14) {
-      const value = random(3) === 0 ? random(1000) / 8 : random(100);
+      const pick = random(12);
+      const value = pick === 0 ? -0 : pick === 1 ? NaN : pick < 5 ? random(1000) / 8 : random(100);
       gauge.labels(id).set(value);
       shadow.set(id, value);
     } else if (op < 17) {
