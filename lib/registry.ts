@@ -66,8 +66,8 @@ export interface RegistryOptions {
 type Options<T> = Omit<T, 'clock' | 'nameValidation'>;
 
 /** Scrape buffers kept for reuse; more concurrent scrapes than this allocate and drop their own. */
-/** Bytes scrape() copies between chances to yield: ~0.03 ms in warm memory, ~0.8 ms where every page faults. */
-const COPY_SLICE = 256 * 1024;
+/** Bytes scrape() copies between chances to yield: ~0.01 ms in warm memory, ~0.2 ms where every page faults. */
+const COPY_SLICE = 64 * 1024;
 const MAX_POOLED_WRITERS = 4;
 
 /** A scrape's bytes on loan from the registry's buffer pool; see Registry.lease(). */

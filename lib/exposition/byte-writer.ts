@@ -87,7 +87,12 @@ export class ByteWriter {
     if (this.#length + 26 > this.#buffer.length) this.#grow(26);
     const end = writeValueInput(this.#buffer, this.#length);
     if (end >= 0) this.#length = end;
-    else this.ascii(formatValue(VALUE_INPUT[0]!));
+    else this.#spellRare();
+  }
+
+  /** -0, NaN, ±Inf, and magnitudes outside (1e-6, 1e17) that are not safe integers: formatValue()'s string. */
+  #spellRare(): void {
+    this.ascii(formatValue(VALUE_INPUT[0]!));
   }
 
   /** The bytes written so far, as a view that the next write or reset may overwrite. */
