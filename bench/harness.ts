@@ -2,6 +2,15 @@
 // Cost on the measured path: one closure call per sample; each sample runs a batch of K calls (K sized so a
 // batch takes about half a millisecond) and reports sample time / K. Always: all contenders of a comparison run
 // in this process, each round in the reverse order of the round before, so drift and JIT state hit them alike.
+//
+// For whoever benchmarks here: V8 caches `new Function` by source text, and closures compiled from the same text
+// share type feedback, so a harness that compiles one loop body for two libraries makes both polymorphic. Keep
+// each contender's loop textually its own (written out in the group file), or put contenders in separate processes.
+// Type feedback also carries across groups: `make bench` runs every group in one process, so a group runs on the
+// code V8 made from what earlier groups fed it (fed a mix of NaN or sub-1e-6 values and ordinary ones, the number
+// writers have been seen compiled into code that boxes a heap number per value written). A group run alone
+// (`node --expose-gc dist/bench/run.js scrape`) can therefore measure better than the same group in the full run;
+// RESULTS.md reports the full run.
 import { performance } from 'node:perf_hooks';
 import { Bench } from 'tinybench';
 
