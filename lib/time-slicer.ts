@@ -14,7 +14,7 @@ export class TimeSlicer {
     this.#budgetMs = budgetMs;
   }
 
-  /** Whether the next step should wait for a yield(); call it before each step but the first. */
+  /** Whether the next step should wait for a yield(); call it before every step (it starts the step's clock). */
   due(): boolean {
     const now = performance.now();
     this.#stepStart = now;
