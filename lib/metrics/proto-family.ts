@@ -55,7 +55,13 @@ export function writeFamilyProtobuf(w: ProtoWriter, family: AnyFamily, wallMs: n
   } else if (!state.cache.copyIfUnchanged(w, generation, layout, children.length)) {
     const keys = state.cache.keysFor(children.length);
     family.scrapeKeys(keys);
-    state.cache.write(w, children, keys, generation, layout, render, () => {});
+    const renderRange = (from: number, to: number, offsets: Int32Array, base: number): void => {
+      for (let i = from; i < to; i++) {
+        offsets[i] = w.length - base;
+        render(children[i]!);
+      }
+    };
+    state.cache.write(w, children.length, keys, generation, layout, renderRange, () => {});
   }
   w.end(start);
 }

@@ -35,46 +35,47 @@ export class SeriesCache {
   }
 
   /**
-   * Writes the children's lines (and the footer after them) into `writer`, from the cache where it can.
+   * Writes `count` children's lines (and the footer after them) into `writer`, from the cache where it can.
    * @param keys from keysFor(): child i's key at i. A key that changed (or 0 that became -0, or NaN) re-renders.
    * @param generation changes whenever any child may have changed.
    * @param layout changes when children were removed or reordered; appended children keep it.
+   * @param renderRange writes children [from, to) and sets offsets[i] to writer.length - base before child i:
+   *   one call per run of changed children, so the per-child loop is the family's own code (see Family.renderRange).
    */
-  write<C>(
+  write(
     writer: { readonly length: number; bytes(source: Uint8Array, start?: number, end?: number): void; view(): Buffer },
-    children: readonly C[],
+    count: number,
     keys: Float64Array,
     generation: number,
     layout: number,
-    render: (child: C) => void,
+    renderRange: (from: number, to: number, offsets: Int32Array, base: number) => void,
     footer: () => void,
   ): void {
     const old = this.#bytes;
     const start = writer.length;
-    const count = children.length;
     const reusable = old !== undefined && layout === this.#layout ? Math.min(this.#count, count) : 0;
     const oldOffsets = this.#offsets;
     const oldKeys = this.#keys;
     const offsets = this.#spareOffsets.length >= count + 1 ? this.#spareOffsets : new Int32Array(count + 1 + (count >>> 3));
-    let run = -1;
-    const copyRun = (end: number): void => {
-      const shift = writer.length - start - oldOffsets[run]!;
-      writer.bytes(old!, oldOffsets[run]!, oldOffsets[end]!);
-      for (let j = run; j < end; j++) offsets[j] = oldOffsets[j]! + shift;
-      run = -1;
-    };
-    for (let i = 0; i < count; i++) {
-      const key = keys[i]!;
+    let i = 0;
+    while (i < count) {
+      // A run of unchanged children: one copy from the old block, offsets shifted to where it lands.
+      let j = i;
       // 0 and -0 compare equal but are written differently; NaN equals nothing, so it always re-renders.
-      if (i < reusable && key === oldKeys[i] && (key !== 0 || 1 / key === 1 / oldKeys[i]!)) {
-        if (run < 0) run = i;
-        continue;
+      while (j < reusable && keys[j] === oldKeys[j] && (keys[j] !== 0 || 1 / keys[j]! === 1 / oldKeys[j]!)) j++;
+      if (j > i) {
+        const shift = writer.length - start - oldOffsets[i]!;
+        writer.bytes(old!, oldOffsets[i]!, oldOffsets[j]!);
+        for (let k = i; k < j; k++) offsets[k] = oldOffsets[k]! + shift;
+        i = j;
       }
-      if (run >= 0) copyRun(i);
-      offsets[i] = writer.length - start;
-      render(children[i]!);
+      // A run of changed children, rendered by the family.
+      while (j < count && !(j < reusable && keys[j] === oldKeys[j] && (keys[j] !== 0 || 1 / keys[j]! === 1 / oldKeys[j]!))) j++;
+      if (j > i) {
+        renderRange(i, j, offsets, start);
+        i = j;
+      }
     }
-    if (run >= 0) copyRun(count);
     offsets[count] = writer.length - start;
     footer();
     // The old block has been read by now, so its storage takes the new one (an eighth spare to grow into).
