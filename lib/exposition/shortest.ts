@@ -3,7 +3,7 @@
 // (String(x) ~150 ns on the same machine), no allocation.
 // Outside that range (or on a big-endian host) writeShortest() returns -1 and the caller uses String().
 //
-// Method (exact arithmetic in doubles, no tables beyond powers of two and ten): with s = 16 - floor(log10 x),
+// Method (exact arithmetic in doubles; tables: powers of two and ten, each binary exponent's first s): s = 16 - floor(log10 x),
 // X = x·10^s lies in [1e16, 1e17) and is held exactly as p + err (Dekker's two-product; 10^s ≤ 10^22 is an
 // exact double). The doubles that round to x span X ± h with h = ulp(x)/2·10^s, also exact, and h < 11.2,
 // so the interval holds at most one multiple of 100 and three of 10. The shortest decimal is the multiple
