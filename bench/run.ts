@@ -13,6 +13,7 @@ import { histogramGroup } from './histogram.js';
 import { httpGroup } from './http.js';
 import { om2Group } from './om2.js';
 import { nativeGroup } from './native.js';
+import { numbersGroup } from './numbers.js';
 import { parseGroup } from './parse.js';
 import { rateGroup } from './rate.js';
 import { runtimeGroup } from './runtime.js';
@@ -29,6 +30,7 @@ const GROUPS: Record<string, () => Promise<GroupResult>> = {
   rate: rateGroup,
   scrape: scrapeGroup,
   realistic: realisticGroup,
+  numbers: numbersGroup,
   parse: parseGroup,
   http: httpGroup,
   om2: om2Group,

@@ -1,6 +1,6 @@
 // Shortest round-trip decimal for a double, written as bytes: exactly the characters ECMAScript's
-// Number::toString (String(x)) gives, for positive doubles in (1e-6, 1e17). Cost: ~55 ns for a 17-digit value
-// (String(x) ~150 ns on the same machine), no allocation.
+// Number::toString (String(x)) gives, for positive doubles in (1e-6, 1e17). Cost: ~40-55 ns for a 17-digit value,
+// a third of String(x) written out (bench/RESULTS.md, "Number formatting"); no allocation.
 // Outside that range (or on a big-endian host) writeShortest() returns -1 and the caller uses String().
 //
 // Method (exact arithmetic in doubles; tables: powers of two and ten, each binary exponent's first s): s = 16 - floor(log10 x),
